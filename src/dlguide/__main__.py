@@ -1,0 +1,5 @@
+"""Run dlguide as ``python -m dlguide``."""
+
+from dlguide.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""One standalone demo file per architecture family, plus their shared runner."""

@@ -1,0 +1,99 @@
+"""The error classes and exit codes of dlguide, in one place.
+
+Library code raises these; only the CLI boundary (``dlguide.cli``) turns them into a one-line message
+and an exit code. Each subclass says when it is raised, so a reader can find every failure a user can
+meet by reading this file.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class DlguideError(Exception):
+    """Base of every error dlguide reports to a user; ``exit_code`` is what the CLI exits with."""
+
+    exit_code = EXIT_USER_ERROR
+    kind = "error"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def to_json(self) -> dict:
+        payload = {"error": {"kind": self.kind, "message": self.message, "exit_code": self.exit_code}}
+        if self.hint:
+            payload["error"]["hint"] = self.hint
+        return payload
+
+
+class UsageError(DlguideError):
+    """Raised for bad command-line input: an out-of-range value, a missing answer, a bad option mix."""
+
+    exit_code = EXIT_USAGE
+    kind = "usage"
+
+
+class UnknownNameError(UsageError):
+    """Raised when a family, technique, aspect or choice name is not known; carries did-you-mean."""
+
+    kind = "unknown_name"
+
+    def __init__(self, what: str, name: str, known: list[str], suggestions: list[str]) -> None:
+        hint = f"did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else None
+        message = f"unknown {what} {name!r}"
+        if hint:
+            message += f"; {hint}"
+        message += f" (known: {', '.join(known)})"
+        super().__init__(message, hint=hint)
+        self.name = name
+        self.known = known
+        self.suggestions = suggestions
+
+
+class KnowledgeError(DlguideError):
+    """Raised when a knowledge base cannot be found, read, parsed or validated.
+
+    The message is a breadcrumb: file, then item and field path, then what was expected.
+    """
+
+    kind = "knowledge"
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        first = problems[0] if problems else "invalid knowledge base"
+        more = f" (and {len(problems) - 1} more problem(s); run 'dlguide kb validate' for all)" if len(problems) > 1 else ""
+        super().__init__(first + more)
+
+    def to_json(self) -> dict:
+        payload = super().to_json()
+        payload["error"]["problems"] = self.problems
+        return payload
+
+
+class FileExistsRefusal(DlguideError):
+    """Raised when writing would overwrite something the user already has and --force was not given."""
+
+    kind = "would_overwrite"
+
+
+class MissingExtraError(DlguideError):
+    """Raised when a demo needs torch, torchvision or scikit-learn and the 'demos' extra is not installed."""
+
+    kind = "missing_extra"
+
+
+class DeviceError(DlguideError):
+    """Raised when the requested device (for example cuda) is not available on this machine."""
+
+    kind = "device"
+
+
+class DataError(DlguideError):
+    """Raised when a user's data file or folder cannot be read or does not have the expected shape."""
+
+    kind = "data"

@@ -1,0 +1,212 @@
+"""Find, read and validate a knowledge base; the only module that touches YAML.
+
+A knowledge base is a folder: ``families/*.yaml`` (one architecture family per file, the id is the file
+name), ``techniques/*.yaml``, and the recommender's ``questions.yaml`` and ``rules.yaml``. The folder is
+the built-in one shipped with the package unless ``--kb DIR`` or ``DLGUIDE_KB`` names another. Loading
+collects every problem it finds (file, item, field path, what was expected) and raises them together as
+one ``KnowledgeError``, so ``dlguide kb validate`` can list them all and every other command can fail
+with the first one in a single line. Name resolution (ids, aliases, did-you-mean) lives here too, because
+the knowledge base is the registry: there is no second list of families anywhere in Python.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from dlguide.errors import KnowledgeError, UnknownNameError
+from dlguide.schema import Family, Technique
+
+try:  # libyaml's C parser is ~10x faster than the pure-Python one; start-up time is a feature.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml, source builds may not
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+ENV_VAR = "DLGUIDE_KB"
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+def builtin_dir() -> Path:
+    """The knowledge folder shipped with dlguide: inside the installed package, or the repository's."""
+    packaged = Path(__file__).resolve().parent / "knowledge"
+    if (packaged / "families").is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "knowledge"
+
+
+def resolve_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The folder to read: ``--kb`` first, then ``$DLGUIDE_KB``, then the built-in one."""
+    chosen = explicit or os.environ.get(ENV_VAR) or None
+    return Path(chosen).expanduser() if chosen else builtin_dir()
+
+
+def normalise(name: str) -> str:
+    """Fold a user-typed name so 'Transfer Learning', 'transfer-learning' and 'transfer_learning' match."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@dataclass
+class KnowledgeBase:
+    """A validated knowledge base: families and techniques by id, plus the recommender's data."""
+
+    root: Path
+    families: dict[str, Family]
+    techniques: dict[str, Technique]
+    questions: Any = None
+    rules: Any = None
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def entry(self, entry_id: str) -> Family | Technique:
+        return self.families.get(entry_id) or self.techniques[entry_id]
+
+    def resolve(self, name: str, *, families_only: bool = False) -> str:
+        """The id that ``name`` (an id or an alias, any case) names; raises with did-you-mean if none."""
+        entry_id = self._names.get(normalise(name))
+        if entry_id and (not families_only or entry_id in self.families):
+            return entry_id
+        pool = self.families if families_only else {**self.families, **self.techniques}
+        spellings = {
+            key: value for key, value in self._names.items() if value in pool
+        }
+        close = difflib.get_close_matches(normalise(name), list(spellings), n=3, cutoff=0.6)
+        suggestions = list(dict.fromkeys(spellings[c] for c in close))
+        what = "family" if families_only else "family or technique"
+        raise UnknownNameError(what, name, list(pool), suggestions)
+
+
+def _read_yaml(path: Path, problems: list[str]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}: cannot read: {exc}")
+        return None
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(f"{where}: not valid YAML: {problem}")
+        return None
+
+
+def format_validation_error(path: Path, item: str | None, exc: ValidationError) -> list[str]:
+    """Pydantic's errors as breadcrumbs: 'file: at item > field.path: what was expected'."""
+    lines = []
+    for error in exc.errors():
+        location = ".".join(str(part) for part in error["loc"])
+        prefix = f"{path}: " + (f"at {item} > " if item else "") + (f"{location}: " if location else "")
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown field (check the spelling; see the schema in dlguide/schema.py)"
+        elif error["type"] == "missing":
+            message = "required field is missing"
+        lines.append(prefix + message)
+    return lines
+
+
+def validate_model(model: type[BaseModel], data: Any, path: Path, problems: list[str], item: str | None = None):
+    """Validate ``data`` against ``model``, appending breadcrumbs to ``problems``; None when invalid."""
+    if not isinstance(data, dict):
+        where = f"at {item}: " if item else ""
+        problems.append(f"{path}: {where}expected a mapping of fields, got {type(data).__name__}")
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(format_validation_error(path, item, exc))
+        return None
+
+
+def _load_entries(folder: Path, model: type[BaseModel], problems: list[str]) -> dict[str, Any]:
+    entries: dict[str, Any] = {}
+    if not folder.is_dir():
+        return entries
+    for path in sorted(folder.glob("*.yaml")):
+        entry_id = path.stem
+        if not _ID_PATTERN.match(entry_id):
+            problems.append(f"{path}: the file name is the id and must be lowercase letters, digits and '_'")
+            continue
+        data = _read_yaml(path, problems)
+        if data is None and path.stat().st_size == 0:
+            problems.append(f"{path}: the file is empty")
+        entry = validate_model(model, data, path, problems) if data is not None else None
+        if entry is not None:
+            entries[entry_id] = entry
+    return entries
+
+
+def _index_names(root: Path, kb: KnowledgeBase, problems: list[str]) -> None:
+    """Fill the name index and report aliases that two entries claim or that shadow another id."""
+    owners: dict[str, str] = {}
+    for entry_id in [*kb.families, *kb.techniques]:
+        owners[normalise(entry_id)] = entry_id
+    for entry_id, entry in [*kb.families.items(), *kb.techniques.items()]:
+        folder = "families" if entry_id in kb.families else "techniques"
+        for position, alias in enumerate(entry.aliases):
+            key = normalise(alias)
+            owner = owners.get(key)
+            if owner is not None and owner != entry_id:
+                problems.append(
+                    f"{root / folder / (entry_id + '.yaml')}: aliases.{position}: {alias!r} already names {owner!r}"
+                )
+                continue
+            owners[key] = entry_id
+    kb._names = owners
+
+
+def _check_references(root: Path, kb: KnowledgeBase, problems: list[str]) -> None:
+    """Every id that a family or technique names elsewhere must exist."""
+    known = set(kb.families) | set(kb.techniques)
+    for entry_id, family in kb.families.items():
+        where = root / "families" / f"{entry_id}.yaml"
+        for other in family.preferred_over:
+            if other not in kb.families:
+                problems.append(f"{where}: preferred_over.{other}: no family {other!r} in this knowledge base")
+            elif other == entry_id:
+                problems.append(f"{where}: preferred_over.{other}: a family cannot be preferred over itself")
+        for index, alternative in enumerate(family.when_not_to_use):
+            for name in alternative.instead:
+                if name not in known:
+                    problems.append(f"{where}: when_not_to_use.{index}.instead: no family or technique {name!r}")
+    for entry_id, technique in kb.techniques.items():
+        where = root / "techniques" / f"{entry_id}.yaml"
+        for name in technique.applies_to:
+            if name not in kb.families:
+                problems.append(f"{where}: applies_to: no family {name!r}")
+    clash = set(kb.families) & set(kb.techniques)
+    for entry_id in sorted(clash):
+        problems.append(f"{root / 'techniques' / (entry_id + '.yaml')}: id {entry_id!r} is also a family's id")
+
+
+def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
+    """Read and validate the whole knowledge base at ``root``; returns it with every problem found."""
+    problems: list[str] = []
+    if not root.is_dir():
+        problems.append(f"{root}: no such knowledge folder (expected a folder with families/*.yaml)")
+        return KnowledgeBase(root, {}, {}), problems
+    families = _load_entries(root / "families", Family, problems)
+    if not families and not problems:
+        problems.append(f"{root / 'families'}: no family files found (expected families/<id>.yaml)")
+    kb = KnowledgeBase(root, families, _load_entries(root / "techniques", Technique, problems))
+    _index_names(root, kb, problems)
+    _check_references(root, kb, problems)
+    from dlguide import recommender_data  # the recommender's questions and rules, checked against kb
+
+    recommender_data.load_into(kb, problems, _read_yaml)
+    return kb, problems
+
+
+def load(explicit: str | os.PathLike[str] | None = None) -> KnowledgeBase:
+    """The validated knowledge base that ``--kb``/``$DLGUIDE_KB``/the built-in folder names."""
+    kb, problems = collect(resolve_dir(explicit))
+    if problems:
+        raise KnowledgeError(problems)
+    return kb
