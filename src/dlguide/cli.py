@@ -1,0 +1,91 @@
+"""The dlguide command line: builds the typer app and turns every failure into one line and an exit code.
+
+Commands live in ``dlguide.commands`` (one module per group, each with ``register(app)``); they parse,
+call the library and hand the result to a renderer. This module is the only error boundary: library code
+raises ``dlguide.errors`` classes, and ``run`` maps them, click's usage errors and Ctrl-C to a one-line
+message on stderr (and, with ``--json``, a JSON error object on stdout) and the exit codes of
+``dlguide.errors``. ``--debug`` (or ``DLGUIDE_DEBUG=1``) shows the traceback of an unexpected error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated, NoReturn
+
+import typer
+from typer.exceptions import Abort, TyperException
+
+from dlguide import __version__
+from dlguide.commands import kb_cmd, read
+from dlguide.errors import EXIT_INTERRUPTED, EXIT_USAGE, EXIT_USER_ERROR, DlguideError
+from dlguide.output import emit_json, note
+
+app = typer.Typer(
+    name="dlguide",
+    help="Which deep-learning architecture fits my data and my goal, and what does it look like running?",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"dlguide {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an unexpected error.")] = False,
+) -> None:
+    """Ask which architecture fits, read the knowledge behind the answer, and watch a demo run."""
+
+
+for module in (read, kb_cmd):
+    module.register(app)
+
+
+def _fail(message: str, code: int, *, as_json: bool, payload: dict | None = None) -> int:
+    note(f"dlguide: error: {message}")
+    if as_json:
+        emit_json(payload or {"error": {"kind": "usage" if code == EXIT_USAGE else "error", "message": message, "exit_code": code}})
+    return code
+
+
+def run(argv: list[str]) -> int:
+    """Run the CLI on ``argv`` and return the exit code; never lets a traceback reach the user."""
+    as_json = "--json" in argv
+    debug = "--debug" in argv or os.environ.get("DLGUIDE_DEBUG", "") not in ("", "0")
+    try:
+        result = app(args=argv, prog_name="dlguide", standalone_mode=False)
+    except (KeyboardInterrupt, Abort):
+        result = EXIT_INTERRUPTED
+    except TyperException as exc:  # typer's own parse errors: unknown option, missing argument, bad value
+        context = getattr(exc, "ctx", None)
+        where = context.command_path if context is not None else "dlguide"
+        return _fail(f"{exc.format_message()} (see '{where} --help')", exc.exit_code, as_json=as_json)
+    except DlguideError as exc:
+        return _fail(exc.message, exc.exit_code, as_json=as_json, payload=exc.to_json())
+    except BrokenPipeError:
+        # The reader went away (``dlguide show cnn | head``); nothing more to say to it.
+        sys.stderr.close()
+        return EXIT_USER_ERROR
+    except Exception as exc:  # the boundary: anything unexpected still gets one line
+        if debug:
+            traceback.print_exc()
+        hint = "" if debug else " (rerun with --debug for the traceback)"
+        return _fail(f"unexpected {type(exc).__name__}: {exc}{hint}", EXIT_USER_ERROR, as_json=as_json)
+    if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130; say what happened
+        note("dlguide: interrupted")
+    return result if isinstance(result, int) else 0
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    sys.exit(run(sys.argv[1:] if argv is None else list(argv)))

@@ -1,0 +1,102 @@
+"""Build the side-by-side comparison of two or more families; pure, no I/O, no printing.
+
+The result holds everything ``dlguide compare`` shows, in the order it shows it: the chosen aspects of
+seed 002's table as rows with one cell per family, then for every ordered pair "choose A over B when ...",
+then the traits. The renderers in ``dlguide.render`` turn it into a table, JSON or Markdown.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from pydantic import BaseModel
+
+from dlguide.errors import UnknownNameError, UsageError
+from dlguide.kb import KnowledgeBase, normalise
+from dlguide.schema import ASPECTS, TRAITS
+
+
+class AspectRow(BaseModel):
+    aspect: str
+    label: str
+    values: list[str]
+
+
+class Preference(BaseModel):
+    choose: str
+    over: str
+    when: str | None
+
+
+class TraitCell(BaseModel):
+    level: int
+    why: str
+
+
+class TraitRow(BaseModel):
+    trait: str
+    label: str
+    values: list[TraitCell]
+
+
+class Comparison(BaseModel):
+    families: list[str]
+    names: list[str]
+    aspects: list[AspectRow]
+    preferences: list[Preference]
+    traits: list[TraitRow]
+
+
+def resolve_aspects(requested: list[str] | None) -> list[str]:
+    """Aspect keys for ``--aspects`` values (keys or labels, any case, comma-separated or repeated)."""
+    if not requested:
+        return list(ASPECTS)
+    spellings = {normalise(key): key for key in ASPECTS}
+    spellings.update({normalise(label): key for key, label in ASPECTS.items()})
+    chosen: list[str] = []
+    for raw in requested:
+        for name in filter(None, (part.strip() for part in raw.split(","))):
+            key = spellings.get(normalise(name))
+            if key is None:
+                close = difflib.get_close_matches(normalise(name), list(spellings), n=2, cutoff=0.6)
+                raise UnknownNameError("aspect", name, list(ASPECTS), list(dict.fromkeys(spellings[c] for c in close)))
+            if key not in chosen:
+                chosen.append(key)
+    return chosen
+
+
+def compare(kb: KnowledgeBase, names: list[str], aspects: list[str] | None = None) -> Comparison:
+    """The comparison of the families ``names`` (ids or aliases) over ``aspects`` (all when None)."""
+    ids: list[str] = []
+    for name in names:
+        family_id = kb.resolve(name, families_only=True)
+        if family_id not in ids:
+            ids.append(family_id)
+    if len(ids) < 2:
+        typed = " and ".join(repr(n) for n in names) if names else "nothing"
+        raise UsageError(
+            f"compare needs at least two different families; {typed} name only {ids[0] if ids else 'none'} "
+            f"(try: dlguide compare {ids[0] if ids else 'cnn'} transformer)"
+        )
+    families = [kb.families[i] for i in ids]
+    rows = [
+        AspectRow(aspect=key, label=ASPECTS[key], values=[getattr(f.aspects, key) for f in families])
+        for key in resolve_aspects(aspects)
+    ]
+    preferences = [
+        Preference(choose=a, over=b, when=kb.families[a].preferred_over.get(b))
+        for a in ids
+        for b in ids
+        if a != b
+    ]
+    traits = [
+        TraitRow(
+            trait=key,
+            label=label,
+            values=[TraitCell(level=getattr(f.traits, key).level, why=getattr(f.traits, key).why) for f in families],
+        )
+        for key, label in TRAITS.items()
+    ]
+    return Comparison(
+        families=ids, names=[f.short for f in families], aspects=rows, preferences=preferences, traits=traits
+    )

@@ -1,0 +1,275 @@
+"""Turn knowledge and comparison results into rich renderables, JSON documents or Markdown; decides nothing.
+
+Every function here takes a model that a library module built and returns something to print; only the
+CLI prints. The rich layouts are made for an 80-column terminal: bullets hang, long cells wrap, and
+trait levels are drawn as small bars so they read at a glance. JSON documents carry ``schema_version``
+so that scripts can rely on their shape.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from dlguide.compare import Comparison
+from dlguide.kb import KnowledgeBase
+from dlguide.schema import ASPECTS, TRAIT_LEVELS, TRAITS, Family, Technique
+
+JSON_SCHEMA_VERSION = 1
+
+
+def trait_bar(level: int) -> str:
+    return "■" * level + "□" * (5 - level)
+
+
+def _heading(title: str) -> Text:
+    return Text(f"\n{title}", style="bold cyan")
+
+
+def _bullets(items: list[str | tuple[str, str]]) -> Table:
+    """A hanging-indent list; a (name, text) pair shows its name in bold."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(ratio=1)
+    for item in items:
+        if isinstance(item, tuple):
+            grid.add_row("•", Text.assemble((item[0], "bold"), f": {item[1]}"))
+        else:
+            grid.add_row("•", item)
+    return grid
+
+
+def _entry_ref(kb: KnowledgeBase, entry_id: str) -> str:
+    entry = kb.entry(entry_id)
+    return entry.short if isinstance(entry, Family) else entry.name
+
+
+# ---- list ---------------------------------------------------------------------------------------------
+
+
+def family_list(kb: KnowledgeBase) -> RenderableType:
+    table = Table(title="Architecture families", title_justify="left", expand=False)
+    table.add_column("id", style="bold", no_wrap=True)
+    table.add_column("name")
+    table.add_column("also known as", style="dim")
+    for family_id, family in kb.families.items():
+        table.add_row(family_id, f"{family.name} ({family.short})", ", ".join(family.aliases))
+    parts: list[RenderableType] = [table]
+    if kb.techniques:
+        techniques = Table(title="Techniques", title_justify="left")
+        techniques.add_column("id", style="bold", no_wrap=True)
+        techniques.add_column("name")
+        techniques.add_column("also known as", style="dim")
+        for technique_id, technique in kb.techniques.items():
+            techniques.add_row(technique_id, technique.name, ", ".join(technique.aliases))
+        parts.append(techniques)
+    parts.append(Text("Read one: dlguide show ID   Compare: dlguide compare ID ID ...", style="dim"))
+    return Group(*parts)
+
+
+def family_list_json(kb: KnowledgeBase) -> dict:
+    def row(entry_id: str, entry: Family | Technique) -> dict:
+        base = {"id": entry_id, "name": entry.name, "summary": entry.summary, "aliases": entry.aliases}
+        if isinstance(entry, Family):
+            base.update(short=entry.short, demo=entry.demo)
+        return base
+
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "families": [row(i, f) for i, f in kb.families.items()],
+        "techniques": [row(i, t) for i, t in kb.techniques.items()],
+    }
+
+
+def family_list_markdown(kb: KnowledgeBase) -> str:
+    lines = ["| id | name | also known as |", "|---|---|---|"]
+    lines += [f"| {i} | {f.name} ({f.short}) | {', '.join(f.aliases)} |" for i, f in kb.families.items()]
+    lines += [f"| {i} | {t.name} (technique) | {', '.join(t.aliases)} |" for i, t in kb.techniques.items()]
+    return "\n".join(lines)
+
+
+# ---- show ---------------------------------------------------------------------------------------------
+
+
+def card(kb: KnowledgeBase, entry_id: str) -> RenderableType:
+    entry = kb.entry(entry_id)
+    title = f"{entry.short} · {entry.name}" if isinstance(entry, Family) else entry.name
+    parts: list[RenderableType] = [
+        Panel(Text(entry.summary), title=Text(title, style="bold"), title_align="left", expand=True)
+    ]
+    if entry.aliases:
+        parts.append(Text.assemble(("also known as: ", "dim"), ", ".join(entry.aliases)))
+    parts += [_heading("What it is"), Text(entry.what_it_is)]
+    if isinstance(entry, Family):
+        parts += _family_sections(kb, entry_id, entry)
+    else:
+        parts += _technique_sections(kb, entry)
+    parts += [_heading("References"), _bullets([f"{r.title} ({r.source})" for r in entry.references])]
+    return Group(*parts)
+
+
+def _family_sections(kb: KnowledgeBase, family_id: str, family: Family) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    if family.variants:
+        parts += [_heading("Variants"), _bullets([(v.name, v.description) for v in family.variants])]
+    parts += [
+        _heading("Key components"),
+        _bullets([(c.name, c.description) for c in family.key_components]),
+        _heading("When to use"),
+        _bullets(list(family.when_to_use)),
+        _heading("When not to use"),
+        _bullets([_alternative_text(kb, alt.situation, alt.instead, alt.other_tools) for alt in family.when_not_to_use]),
+        _heading("Strengths"),
+        _bullets(list(family.strengths)),
+        _heading("Applications"),
+        _bullets(list(family.applications)),
+        _heading("Challenges"),
+        _bullets([(c.name, c.description) for c in family.challenges]),
+        _heading("Example scenario"),
+        Text(family.example_scenario),
+        _heading("Example projects"),
+        _bullets(list(family.example_projects)),
+    ]
+    if family.preferred_over:
+        parts += [
+            _heading(f"Choose {family.short} over ..."),
+            _bullets([(_entry_ref(kb, other), when) for other, when in family.preferred_over.items()]),
+        ]
+    parts += [_heading("Traits"), _trait_grid(family)]
+    parts += [_heading("At a glance"), _bullets([(ASPECTS[k], getattr(family.aspects, k)) for k in ASPECTS])]
+    tries = [f"dlguide compare {family_id} <other>"]
+    if family.demo:
+        tries = [f"dlguide run-demo {family_id}", f"dlguide scaffold {family_id}", *tries]
+    parts += [_heading("Try it"), _bullets(tries)]
+    return parts
+
+
+def _technique_sections(kb: KnowledgeBase, technique: Technique) -> list[RenderableType]:
+    return [
+        _heading("Key components"),
+        _bullets([(c.name, c.description) for c in technique.key_components]),
+        _heading("When to use"),
+        _bullets(list(technique.when_to_use)),
+        _heading("When not to use"),
+        _bullets(list(technique.when_not_to_use)),
+        _heading("Used with"),
+        Text(", ".join(_entry_ref(kb, f) for f in technique.applies_to)),
+        _heading("Applications"),
+        _bullets(list(technique.applications)),
+        _heading("Example scenario"),
+        Text(technique.example_scenario),
+    ]
+
+
+def _alternative_text(kb: KnowledgeBase, situation: str, instead: list[str], other_tools: list[str]) -> str:
+    names = [_entry_ref(kb, i) for i in instead] + list(other_tools)
+    return f"{situation} → use {', '.join(names)}"
+
+
+def _trait_grid(family: Family) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for key, label in TRAITS.items():
+        trait = getattr(family.traits, key)
+        grid.add_row(label, f"{trait_bar(trait.level)} {TRAIT_LEVELS[trait.level]:<9}", trait.why)
+    return grid
+
+
+def card_json(kb: KnowledgeBase, entry_id: str) -> dict:
+    return {"schema_version": JSON_SCHEMA_VERSION, "id": entry_id, **kb.entry(entry_id).model_dump(mode="json")}
+
+
+def card_markdown(kb: KnowledgeBase, entry_id: str) -> str:
+    entry = kb.entry(entry_id)
+    lines = [f"# {entry.name}", "", f"_{entry.summary}_", ""]
+    if entry.aliases:
+        lines += [f"Also known as: {', '.join(entry.aliases)}", ""]
+    lines += ["## What it is", "", entry.what_it_is, ""]
+
+    def section(title: str, items: list[str]) -> None:
+        lines.extend([f"## {title}", "", *[f"- {item}" for item in items], ""])
+
+    if isinstance(entry, Family):
+        section("Variants", [f"**{v.name}**: {v.description}" for v in entry.variants])
+        section("Key components", [f"**{c.name}**: {c.description}" for c in entry.key_components])
+        section("When to use", list(entry.when_to_use))
+        section(
+            "When not to use",
+            [_alternative_text(kb, a.situation, a.instead, a.other_tools) for a in entry.when_not_to_use],
+        )
+        section("Strengths", list(entry.strengths))
+        section("Applications", list(entry.applications))
+        section("Challenges", [f"**{c.name}**: {c.description}" for c in entry.challenges])
+        lines += ["## Example scenario", "", entry.example_scenario, ""]
+        section("Example projects", list(entry.example_projects))
+        section(
+            f"Choose {entry.short} over ...",
+            [f"**{_entry_ref(kb, o)}**: {w}" for o, w in entry.preferred_over.items()],
+        )
+        lines += ["## Traits", "", "| trait | level | why |", "|---|---|---|"]
+        for key, label in TRAITS.items():
+            trait = getattr(entry.traits, key)
+            lines.append(f"| {label} | {trait_bar(trait.level)} {TRAIT_LEVELS[trait.level]} | {trait.why} |")
+        lines.append("")
+        section("At a glance", [f"**{label}**: {getattr(entry.aspects, key)}" for key, label in ASPECTS.items()])
+    else:
+        section("Key components", [f"**{c.name}**: {c.description}" for c in entry.key_components])
+        section("When to use", list(entry.when_to_use))
+        section("When not to use", list(entry.when_not_to_use))
+        section("Used with", [_entry_ref(kb, f) for f in entry.applies_to])
+        section("Applications", list(entry.applications))
+        lines += ["## Example scenario", "", entry.example_scenario, ""]
+    section("References", [f"{r.title} ({r.source})" for r in entry.references])
+    return "\n".join(lines)
+
+
+# ---- compare ------------------------------------------------------------------------------------------
+
+
+def comparison(result: Comparison) -> RenderableType:
+    table = Table(show_lines=True, expand=True, title="Side by side", title_justify="left")
+    table.add_column("Aspect", style="bold", ratio=2)
+    for name in result.names:
+        table.add_column(name, ratio=3)
+    for row in result.aspects:
+        table.add_row(row.label, *row.values)
+    name_of = dict(zip(result.families, result.names))
+    preferences = _bullets(
+        [
+            (f"{name_of[p.choose]} over {name_of[p.over]}", p.when or "the knowledge base gives no guidance")
+            for p in result.preferences
+        ]
+    )
+    traits = Table(expand=False, title="Traits", title_justify="left", show_edge=False)
+    traits.add_column("", style="bold", no_wrap=True)
+    for name in result.names:
+        traits.add_column(name, no_wrap=True)
+    for row in result.traits:
+        traits.add_row(row.label, *[f"{trait_bar(c.level)} {TRAIT_LEVELS[c.level]}" for c in row.values])
+    return Group(table, _heading("When to choose which"), preferences, Text(""), traits)
+
+
+def comparison_json(result: Comparison) -> dict:
+    return {"schema_version": JSON_SCHEMA_VERSION, **result.model_dump(mode="json")}
+
+
+def comparison_markdown(result: Comparison) -> str:
+    def cells(values: list[str]) -> str:
+        return " | ".join(v.replace("|", "\\|").replace("\n", " ") for v in values)
+
+    lines = [f"| Aspect | {cells(result.names)} |", "|---" * (len(result.names) + 1) + "|"]
+    lines += [f"| {row.label} | {cells(row.values)} |" for row in result.aspects]
+    name_of = dict(zip(result.families, result.names))
+    lines += ["", "## When to choose which", ""]
+    lines += [
+        f"- **{name_of[p.choose]} over {name_of[p.over]}**: {p.when or 'the knowledge base gives no guidance'}"
+        for p in result.preferences
+    ]
+    lines += ["", "## Traits", "", f"| Trait | {cells(result.names)} |", "|---" * (len(result.names) + 1) + "|"]
+    for row in result.traits:
+        lines.append(f"| {row.label} | {cells([f'{trait_bar(c.level)} {TRAIT_LEVELS[c.level]}' for c in row.values])} |")
+    return "\n".join(lines)
