@@ -1,0 +1,63 @@
+"""Start-up time of dlguide's reading commands, as a ratio to the floor of any typer + rich CLI.
+
+Runs each command and ``floor_app.py`` alternately in fresh processes (so they share the machine's
+noise), takes the median wall time of each, and prints the ratio to the floor. The target is at most
+1.2x. Run it with the interpreter dlguide is installed in:
+
+    python benchmarks/startup.py [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FLOOR = [sys.executable, str(HERE / "floor_app.py")]
+COMMANDS = {
+    "compare cnn rnn": ["compare", "cnn", "rnn"],
+    "list": ["list"],
+    "show gan": ["show", "gan"],
+    "recommend --json": ["recommend", "--data", "image", "--task", "classify", "--samples", "800",
+                         "--labeled", "0.1", "--compute", "low", "--json"],
+}
+
+
+def wall_time(argv: list[str]) -> float:
+    start = time.perf_counter()
+    completed = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    if completed.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed with exit code {completed.returncode}: {completed.stderr.strip()}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs of each command (default 15)")
+    parser.add_argument("--target", type=float, default=1.2, help="ratio to report as met (default 1.2)")
+    args = parser.parse_args(argv)
+    programs = {"floor (typer+rich+pydantic+yaml)": FLOOR}
+    programs.update({name: [sys.executable, "-m", "dlguide", *cmd] for name, cmd in COMMANDS.items()})
+    for program in programs.values():  # warm the file cache and byte-code before timing
+        wall_time(program)
+    times: dict[str, list[float]] = {name: [] for name in programs}
+    for _ in range(args.runs):
+        for name, program in programs.items():
+            times[name].append(wall_time(program))
+    floor = statistics.median(next(iter(times.values())))
+    print(f"| command | median s | ratio to floor | target <= {args.target}x |")
+    print("|---|---|---|---|")
+    for name, samples in times.items():
+        median = statistics.median(samples)
+        ratio = median / floor
+        verdict = "" if name.startswith("floor") else ("met" if ratio <= args.target else "NOT met")
+        print(f"| {name} | {median:.3f} | {ratio:.2f}x | {verdict} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""The knowledge base's schema and cross-file checks, on small knowledge folders the tests write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dlguide import kb
+from dlguide.errors import KnowledgeError
+
+from conftest import run_process
+
+
+def write_family(folder: Path, family_id: str, **changes) -> Path:
+    """A valid family file made from cnn.yaml with ``changes`` applied (a value of None deletes the key)."""
+    data = yaml.safe_load((folder / "families" / "cnn.yaml").read_text())
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split(".")
+        target = data
+        for key in parents:
+            target = target[key]
+        if value is None:
+            del target[leaf]
+        else:
+            target[leaf] = value
+    path = folder / "families" / f"{family_id}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+SSM = {
+    "name": "State-Space Model",
+    "short": "SSM",
+    "summary": "Sequence model built on linear state-space layers that scale linearly with length.",
+    "aliases": ["mamba", "s4"],
+    "preferred_over": {"transformer": "When sequences run to hundreds of thousands of steps."},
+    "demo": None,
+}
+
+
+def test_the_builtin_knowledge_base_is_valid():
+    base, problems = kb.collect(kb.builtin_dir())
+    assert problems == []
+    assert len(base.families) == 8
+
+
+def test_a_user_family_is_listed_shown_and_compared(kb_copy, cli):
+    write_family(kb_copy, "ssm", **SSM)
+    listed = cli("list", "--kb", kb_copy, "--json")
+    assert "ssm" in [f["id"] for f in listed.json()["families"]]
+    shown = cli("show", "mamba", "--kb", kb_copy)
+    assert shown.code == 0 and "State-Space Model" in shown.stdout
+    compared = cli("compare", "ssm", "transformer", "--kb", kb_copy, "--json").json()
+    assert {"choose": "ssm", "over": "transformer", "when": SSM["preferred_over"]["transformer"]} in compared["preferences"]
+    assert cli("kb", "validate", kb_copy).code == 0
+
+
+def test_the_environment_variable_points_at_a_user_knowledge_base(kb_copy):
+    write_family(kb_copy, "ssm", **SSM)
+    result = run_process("show", "s4", "--json", env={"DLGUIDE_KB": str(kb_copy)})
+    assert result.code == 0, result.stderr
+    assert result.json()["id"] == "ssm"
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({"colour": "red"}, "bad.yaml: colour: unknown field"),
+        ({"aspects.memory": None}, "bad.yaml: aspects.memory: required field is missing"),
+        ({"traits.parallelism.level": 7}, "bad.yaml: traits.parallelism.level: Input should be less than or equal to 5"),
+        ({"preferred_over": {"nosuch": "never"}}, "bad.yaml: preferred_over.nosuch: no family 'nosuch'"),
+        ({"aliases": ["lstm"]}, "bad.yaml: aliases.0: 'lstm' already names 'rnn'"),
+        ({"kind": "famly"}, "bad.yaml: kind: Input should be 'family'"),
+    ],
+)
+def test_schema_errors_name_the_file_and_the_field(kb_copy, changes, expected):
+    write_family(kb_copy, "bad", **{**SSM, "aliases": [], **changes})
+    _, problems = kb.collect(kb_copy)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_when_not_to_use_must_name_an_alternative(kb_copy):
+    write_family(kb_copy, "bad", **{**SSM, "aliases": [], "when_not_to_use": [{"situation": "always"}]})
+    _, problems = kb.collect(kb_copy)
+    assert any("when_not_to_use.0: Value error, name what to use instead" in p for p in problems), problems
+
+
+def test_malformed_yaml_names_file_and_line(kb_copy, cli):
+    (kb_copy / "families" / "gan.yaml").write_text("name: GAN\nsummary: [unclosed\nshort: GAN\n")
+    result = cli("list", "--kb", kb_copy)
+    assert result.code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "gan.yaml:" in lines[0] and "not valid YAML" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_kb_validate_lists_every_problem(kb_copy, cli):
+    write_family(kb_copy, "bad", **{**SSM, "aliases": [], "colour": "red", "aspects.memory": None})
+    result = cli("kb", "validate", str(kb_copy), "--json")
+    assert result.code == 1
+    payload = result.json()
+    assert payload["valid"] is False
+    assert len(payload["problems"]) >= 2
+
+
+def test_a_missing_knowledge_folder_is_one_clear_line(cli, tmp_path):
+    result = cli("list", "--kb", tmp_path / "nowhere")
+    assert result.code == 1
+    assert "no such knowledge folder" in result.stderr
+
+
+def test_load_raises_knowledge_error_with_every_problem(kb_copy):
+    write_family(kb_copy, "bad", **{**SSM, "aliases": [], "colour": "red", "short": None})
+    with pytest.raises(KnowledgeError) as caught:
+        kb.load(kb_copy)
+    assert len(caught.value.problems) == 2
+
+
+def test_kb_init_copies_and_refuses_a_non_empty_folder(cli, tmp_path):
+    target = tmp_path / "mine"
+    assert cli("kb", "init", target).code == 0
+    assert (target / "families" / "cnn.yaml").is_file()
+    (target / "families" / "cnn.yaml").write_text("# my edits\n")
+    refused = cli("kb", "init", target)
+    assert refused.code == 1 and "not empty" in refused.stderr
+    assert (target / "families" / "cnn.yaml").read_text() == "# my edits\n"
