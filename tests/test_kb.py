@@ -10,7 +10,9 @@ import yaml
 from dlguide import kb
 from dlguide.errors import KnowledgeError
 
-from conftest import run_process
+from conftest import REPO, run_process
+
+EXAMPLE_FAMILY = REPO / "examples" / "custom-family" / "ssm.yaml"
 
 
 def write_family(folder: Path, family_id: str, **changes) -> Path:
@@ -46,15 +48,19 @@ def test_the_builtin_knowledge_base_is_valid():
     assert len(base.families) == 8
 
 
-def test_a_user_family_is_listed_shown_and_compared(kb_copy, cli):
-    write_family(kb_copy, "ssm", **SSM)
-    listed = cli("list", "--kb", kb_copy, "--json")
+def test_the_example_user_family_is_listed_shown_and_compared(tmp_path, cli):
+    mine = tmp_path / "my-kb"
+    assert cli("kb", "init", mine).code == 0
+    (mine / "families" / "ssm.yaml").write_text(EXAMPLE_FAMILY.read_text())
+    assert cli("kb", "validate", mine).code == 0
+    listed = cli("list", "--kb", mine, "--json")
     assert "ssm" in [f["id"] for f in listed.json()["families"]]
-    shown = cli("show", "mamba", "--kb", kb_copy)
+    shown = cli("show", "mamba", "--kb", mine)
     assert shown.code == 0 and "State-Space Model" in shown.stdout
-    compared = cli("compare", "ssm", "transformer", "--kb", kb_copy, "--json").json()
-    assert {"choose": "ssm", "over": "transformer", "when": SSM["preferred_over"]["transformer"]} in compared["preferences"]
-    assert cli("kb", "validate", kb_copy).code == 0
+    compared = cli("compare", "ssm", "transformer", "lstm", "--kb", mine, "--json").json()
+    when = yaml.safe_load(EXAMPLE_FAMILY.read_text())["preferred_over"]["transformer"]
+    assert {"choose": "ssm", "over": "transformer", "when": when} in compared["preferences"]
+    assert {"choose": "transformer", "over": "ssm", "when": None} in compared["preferences"]
 
 
 def test_the_environment_variable_points_at_a_user_knowledge_base(kb_copy):
