@@ -1,12 +1,167 @@
 """Load the recommender's questions and rules into a knowledge base, checked against its families.
 
-Owned by the recommender (issue 3): reads ``questions.yaml`` and ``rules.yaml`` next to ``families/``.
+``kb.collect`` calls ``load_into`` after the families and techniques are read. It reads
+``questions.yaml`` and ``rules.yaml`` next to ``families/``, validates each against ``rules_schema``
+(one rule at a time, so a breadcrumb names the rule), and then checks what spans files: every family a
+rule names exists, every question a condition names exists and suits the operator, every value is one of
+that question's choices or inside its range, variants exist in their family, and rule ids are unique. A
+knowledge folder with neither file (a user's own families-only folder) still loads; the recommender then
+says what is missing. Both files or neither: one without the other is a problem.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, Callable
 
-def load_into(kb, problems, read_yaml) -> None:
+from dlguide.rules_schema import (
+    OPERATORS_BY_KIND,
+    UNKNOWN,
+    All,
+    Any_,
+    Condition,
+    Not,
+    Question,
+    QuestionsFile,
+    Rule,
+    RulesFile,
+)
+
+QUESTIONS_FILE = "questions.yaml"
+RULES_FILE = "rules.yaml"
+
+
+def load_into(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any]) -> None:
     """Attach questions and rules to ``kb``; append breadcrumbs for anything invalid to ``problems``."""
+    from dlguide.kb import validate_model  # kb imports this module lazily; import back lazily too
+
     kb.questions = None
     kb.rules = None
+    questions_path, rules_path = kb.root / QUESTIONS_FILE, kb.root / RULES_FILE
+    if not questions_path.exists() and not rules_path.exists():
+        return
+    for path, other in ((questions_path, rules_path), (rules_path, questions_path)):
+        if not path.exists():
+            problems.append(f"{path}: missing; {other.name} needs it next to it")
+            return
+    questions_data = read_yaml(questions_path, problems)
+    rules_data = read_yaml(rules_path, problems)
+    if questions_data is None or rules_data is None:
+        return
+    questions_file = validate_model(QuestionsFile, questions_data, questions_path, problems)
+    rules_file = validate_model(RulesFile, rules_data, rules_path, problems)
+    if questions_file is None or rules_file is None:
+        return
+    questions = {question.id: question for question in questions_file.questions}
+    _check_questions(questions_file.questions, questions, questions_path, problems)
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(rules_file.rules):
+        label = f"rule {raw.get('id')!r}" if isinstance(raw, dict) and raw.get("id") else f"rules.{index}"
+        rule = validate_model(Rule, raw, rules_path, problems, item=label)
+        if rule is None:
+            continue
+        if rule.id in seen:
+            problems.append(f"{rules_path}: at rule {rule.id!r}: duplicate rule id")
+            continue
+        seen.add(rule.id)
+        before = len(problems)
+        _check_rule(rule, kb, questions, f"{rules_path}: at rule {rule.id!r}", problems)
+        if len(problems) == before:
+            rules.append(rule)
+    kb.questions = questions
+    kb.rules = _Rules(base_score=rules_file.base_score, rules=rules)
+
+
+class _Rules:
+    """The validated rules with the score every family starts from."""
+
+    def __init__(self, base_score: int, rules: list[Rule]) -> None:
+        self.base_score = base_score
+        self.rules = rules
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def _check_questions(order: list[Question], questions: dict[str, Question], path: Path, problems: list[str]) -> None:
+    seen: set[str] = set()
+    for question in order:
+        if question.id in seen:
+            problems.append(f"{path}: at question {question.id!r}: duplicate question id")
+        if question.ask_when is not None:
+            # A question may only depend on questions asked before it, so the asking order is well defined.
+            earlier = {q: questions[q] for q in seen if q in questions}
+            _check_when(question.ask_when, earlier, f"{path}: at question {question.id!r} > ask_when", problems)
+        seen.add(question.id)
+
+
+def _check_rule(rule: Rule, kb, questions: dict[str, Question], where: str, problems: list[str]) -> None:
+    _check_when(rule.when, questions, f"{where} > when", problems)
+    for index, effect in enumerate(rule.effects):
+        if effect.family not in kb.families:
+            problems.append(f"{where} > effects.{index}.family: {_unknown('family', effect.family, kb.families)}")
+    for family_id, variant_id in rule.variant.items():
+        family = kb.families.get(family_id)
+        if family is None:
+            problems.append(f"{where} > variant.{family_id}: {_unknown('family', family_id, kb.families)}")
+        elif variant_id not in {v.id for v in family.variants}:
+            known = [v.id for v in family.variants]
+            problems.append(f"{where} > variant.{family_id}: {_unknown(f'variant of {family_id}', variant_id, known)}")
+    known_entries = {**kb.families, **kb.techniques}
+    for index, advice in enumerate(rule.advice):
+        if advice.see is not None and advice.see not in known_entries:
+            problems.append(f"{where} > advice.{index}.see: {_unknown('family or technique', advice.see, known_entries)}")
+
+
+def _check_when(node, questions: dict[str, Question], where: str, problems: list[str]) -> None:
+    if isinstance(node, All):
+        for child in node.all:
+            _check_when(child, questions, where, problems)
+    elif isinstance(node, Any_):
+        for child in node.any:
+            _check_when(child, questions, where, problems)
+    elif isinstance(node, Not):
+        _check_when(node.not_, questions, where, problems)
+    elif isinstance(node, Condition):
+        problem = condition_problem(node, questions)
+        if problem:
+            problems.append(f"{where}: {problem}")
+
+
+def condition_problem(condition: Condition, questions: dict[str, Question]) -> str | None:
+    """What is wrong with one condition given the questions, or None when it is sound."""
+    question = questions.get(condition.question)
+    if question is None:
+        return _unknown("question", condition.question, questions)
+    if condition.op not in OPERATORS_BY_KIND[question.kind]:
+        allowed = ", ".join(sorted(OPERATORS_BY_KIND[question.kind]))
+        return f"operator {condition.op!r} does not apply to the {question.kind} question {question.id!r} (use {allowed})"
+    if condition.value is None:
+        return None
+    values = condition.value if isinstance(condition.value, list) else [condition.value]
+    for value in values:
+        if question.kind in ("choice", "multi"):
+            if value not in question.choice_ids():
+                return f"{question.id}: {_unknown('answer', value, question.choice_ids())}"
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"{question.id}: expected a number, got {value!r}"
+        elif (question.minimum is not None and value < question.minimum) or (
+            question.maximum is not None and value > question.maximum
+        ):
+            return f"{question.id}: {value} is outside {question.minimum}..{question.maximum}"
+    return None
+
+
+def _unknown(what: str, name: Any, known) -> str:
+    import difflib
+
+    names = [str(k) for k in known]
+    close = difflib.get_close_matches(str(name), names, n=2, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    if name == UNKNOWN and what == "answer":
+        hint = "; test for it with the operator 'is_unknown'"
+    return f"unknown {what} {name!r}{hint} (known: {', '.join(names) or 'none'})"

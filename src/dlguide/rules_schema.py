@@ -1,0 +1,214 @@
+"""Pydantic models of the recommender's data: the questions, the rules and a user's profile.
+
+``knowledge/questions.yaml`` and ``knowledge/rules.yaml`` are read into these models. Unknown keys are
+errors, closed sets (question kinds, operators, effect actions) are ``Literal``s, and each field has a
+description that doubles as documentation for anyone writing their own rules. Checks that need more than
+one file (a rule naming a family, a question or an answer value that must exist) live in
+``dlguide.recommender_data``; evaluating rules lives in ``dlguide.engine``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+UNKNOWN = "unknown"
+"""The "I don't know" answer every question accepts; rules treat it as no information."""
+
+Id = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+
+Operator = Literal["eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "contains", "is_unknown", "is_known"]
+"""The closed set of comparisons a condition may use; see ``Condition``."""
+
+OPERATORS_BY_KIND: dict[str, set[str]] = {
+    "choice": {"eq", "ne", "in", "not_in", "is_unknown", "is_known"},
+    "multi": {"contains", "is_unknown", "is_known"},
+    "number": {"eq", "ne", "lt", "le", "gt", "ge", "is_unknown", "is_known"},
+    "fraction": {"eq", "ne", "lt", "le", "gt", "ge", "is_unknown", "is_known"},
+}
+"""Which operators make sense for which kind of question; anything else is a rule-file error."""
+
+Scalar = Union[str, int, float]
+Answer = Union[str, int, float, list[str]]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Condition(Strict):
+    """One comparison of an answer with a value.
+
+    An unknown answer makes every comparison unknown (not false), and the rule only fires when its
+    whole ``when`` is true, so "samples lt 1000" never fires for someone who does not know, and neither
+    does its negation. Only ``is_unknown`` / ``is_known`` look at the unknown itself.
+    """
+
+    question: str = Field(description="Id of the question whose answer is compared, e.g. 'samples'.")
+    op: Operator = Field(description="How to compare: eq ne in not_in lt le gt ge contains is_unknown is_known.")
+    value: Union[Scalar, list[Scalar], None] = Field(
+        default=None, description="What to compare with: a choice id, a list of them (in/not_in) or a number."
+    )
+
+    @model_validator(mode="after")
+    def _value_fits_operator(self) -> "Condition":
+        if self.op in ("is_unknown", "is_known"):
+            if self.value is not None:
+                raise ValueError(f"'{self.op}' takes no value")
+        elif self.op in ("in", "not_in"):
+            if not isinstance(self.value, list) or not self.value:
+                raise ValueError(f"'{self.op}' needs a non-empty list of values")
+        elif self.value is None or isinstance(self.value, list):
+            raise ValueError(f"'{self.op}' needs a single value")
+        return self
+
+
+class All(Strict):
+    all: list["When"] = Field(min_length=1, description="True when every condition in the list is true.")
+
+
+class Any_(Strict):
+    any: list["When"] = Field(min_length=1, description="True when at least one condition in the list is true.")
+
+
+class Not(Strict):
+    not_: "When" = Field(alias="not", description="True when the condition is false.")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+When = Union[Condition, All, Any_, Not]
+All.model_rebuild()
+Any_.model_rebuild()
+Not.model_rebuild()
+
+
+class Choice(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="The value stored in a profile, e.g. 'image'.")
+    label: str = Field(description="What the user sees in the menu, e.g. 'Images'.")
+    explain: str = Field(description="One line under the label that says when to pick it.")
+    synonyms: list[str] = Field(
+        default_factory=list,
+        description="Lowercase words or phrases that mean this choice in a --describe sentence, e.g. 'photos'.",
+    )
+
+
+class Question(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Id used in profiles, answer files and rules.")
+    prompt: str = Field(description="The question as asked, e.g. 'What kind of data do you have?'.")
+    help: str = Field(description="One line shown under the question.")
+    kind: Literal["choice", "multi", "number", "fraction"] = Field(
+        description="choice: one of the choices; multi: any of them; number: a positive number; fraction: 0..1."
+    )
+    choices: list[Choice] = Field(default_factory=list, description="The allowed answers of a choice or multi.")
+    minimum: float | None = Field(default=None, description="Smallest allowed number (number and fraction).")
+    maximum: float | None = Field(default=None, description="Largest allowed number (number and fraction).")
+    integer: bool = Field(default=False, description="Whether a number must be whole, e.g. a count of samples.")
+    unit: str = Field(default="", description="What a number counts, shown after it, e.g. 'samples'.")
+    ask_when: When | None = Field(
+        default=None, description="Condition on earlier answers; the question is skipped when it is not true."
+    )
+    change_phrase: str | None = Field(
+        default=None,
+        description="How a different answer reads in 'what would change': '{value}' is the new answer "
+        "(for numbers with 'more than about'/'fewer than'), '{label}' its label, e.g. 'with {value} samples'.",
+    )
+    required: bool = Field(
+        default=False, description="Whether a non-interactive run must be given it (no 'unknown' fallback)."
+    )
+
+    @model_validator(mode="after")
+    def _shape_fits_kind(self) -> "Question":
+        if self.kind in ("choice", "multi"):
+            if not self.choices:
+                raise ValueError(f"a '{self.kind}' question needs choices")
+            ids = [choice.id for choice in self.choices]
+            if UNKNOWN in ids:
+                raise ValueError("'unknown' is always allowed; do not list it as a choice")
+            if len(set(ids)) != len(ids):
+                raise ValueError("choice ids must be unique")
+        elif self.choices:
+            raise ValueError(f"a '{self.kind}' question takes no choices")
+        if self.kind == "fraction" and (self.minimum is None or self.maximum is None):
+            raise ValueError("a 'fraction' question needs minimum and maximum")
+        return self
+
+    def choice_ids(self) -> list[str]:
+        return [choice.id for choice in self.choices]
+
+
+class QuestionsFile(Strict):
+    """The contents of ``questions.yaml``: the profile the recommender asks for, in asking order."""
+
+    schema_version: Literal[1] = Field(description="Version of this file format; 1.")
+    questions: list[Question] = Field(min_length=1, description="The questions, in the order they are asked.")
+
+
+class Effect(Strict):
+    family: str = Field(description="Id of the family the rule affects; it must exist in the knowledge base.")
+    action: Literal["raise", "lower", "exclude"] = Field(
+        description="raise or lower the family's score by weight, or exclude it (ranked last, reason shown)."
+    )
+    weight: int = Field(default=0, ge=0, le=10, description="Points added (raise) or taken (lower); 1..10.")
+
+    @model_validator(mode="after")
+    def _weight_fits_action(self) -> "Effect":
+        if self.action == "exclude" and self.weight:
+            raise ValueError("'exclude' takes no weight")
+        if self.action != "exclude" and not self.weight:
+            raise ValueError(f"'{self.action}' needs a weight of 1 to 10")
+        return self
+
+
+class Advice(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Id; advice given by several rules shows once.")
+    text: str = Field(description="The advice, one or two sentences in plain words.")
+    see: str | None = Field(
+        default=None, description="Id of a family or technique to read more about (dlguide show <see>)."
+    )
+
+
+class Rule(Strict):
+    """One piece of knowledge: when the profile matches, move families up or down and say why."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Unique id, shown in the trace.")
+    when: When = Field(description="Condition tree of all/any/not over {question, op, value}.")
+    effects: list[Effect] = Field(default_factory=list, description="What it does to which families' scores.")
+    because: str = Field(description="The reason shown to the user, one sentence.")
+    source: str = Field(description="Where the knowledge comes from: a seed and its passage, a paper, or practice.")
+    variant: dict[str, str] = Field(
+        default_factory=dict,
+        description="Family id -> variant id to suggest; a later rule in the file refines an earlier one.",
+    )
+    advice: list[Advice] = Field(default_factory=list, description="Advice the rule adds to the answer.")
+
+    @model_validator(mode="after")
+    def _does_something(self) -> "Rule":
+        if not (self.effects or self.variant or self.advice):
+            raise ValueError("a rule needs effects, a variant or advice")
+        return self
+
+
+class RulesFile(Strict):
+    """The contents of ``rules.yaml``."""
+
+    schema_version: Literal[1] = Field(description="Version of this file format; 1.")
+    base_score: int = Field(default=0, description="Score every family starts from before any rule fires.")
+    rules: list[dict] = Field(min_length=1, description="The rules; each is validated as a Rule on its own.")
+
+
+class Profile(Strict):
+    """A user's answers, by question id; a question missing here or answered 'unknown' is unknown."""
+
+    answers: dict[str, Answer] = Field(default_factory=dict, description="Question id -> answer.")
+
+    def get(self, question_id: str) -> Answer:
+        return self.answers.get(question_id, UNKNOWN)
+
+    def is_unknown(self, question_id: str) -> bool:
+        value = self.get(question_id)
+        return value == UNKNOWN or value == [] or value is None
+
+    def with_answer(self, question_id: str, value: Answer) -> "Profile":
+        return Profile(answers={**self.answers, question_id: value})
