@@ -144,22 +144,30 @@ def _load_entries(folder: Path, model: type[BaseModel], problems: list[str]) -> 
 
 
 def _index_names(root: Path, kb: KnowledgeBase, problems: list[str]) -> None:
-    """Fill the name index and report aliases that two entries claim or that shadow another id."""
-    owners: dict[str, str] = {}
-    for entry_id in [*kb.families, *kb.techniques]:
-        owners[normalise(entry_id)] = entry_id
+    """Fill the name index; an alias that shadows an id, or that two entries claim, is reported in each file."""
+    names: dict[str, str] = {normalise(entry_id): entry_id for entry_id in [*kb.families, *kb.techniques]}
+    claims: dict[str, list[tuple[str, int, str]]] = {}
     for entry_id, entry in [*kb.families.items(), *kb.techniques.items()]:
-        folder = "families" if entry_id in kb.families else "techniques"
         for position, alias in enumerate(entry.aliases):
-            key = normalise(alias)
-            owner = owners.get(key)
-            if owner is not None and owner != entry_id:
-                problems.append(
-                    f"{root / folder / (entry_id + '.yaml')}: aliases.{position}: {alias!r} already names {owner!r}"
-                )
-                continue
-            owners[key] = entry_id
-    kb._names = owners
+            claims.setdefault(normalise(alias), []).append((entry_id, position, alias))
+
+    def where(entry_id: str) -> Path:
+        return root / ("families" if entry_id in kb.families else "techniques") / f"{entry_id}.yaml"
+
+    for key, claimants in claims.items():
+        owners = {entry_id for entry_id, _, _ in claimants}
+        id_owner = names.get(key)
+        if id_owner is not None and owners - {id_owner}:
+            for entry_id, position, alias in claimants:
+                if entry_id != id_owner:
+                    problems.append(f"{where(entry_id)}: aliases.{position}: {alias!r} already names {id_owner!r}")
+        elif len(owners) > 1:
+            for entry_id, position, alias in claimants:
+                others = ", ".join(repr(o) for o in sorted(owners - {entry_id}))
+                problems.append(f"{where(entry_id)}: aliases.{position}: {alias!r} already names {others}")
+        elif id_owner is None:
+            names[key] = claimants[0][0]
+    kb._names = names
 
 
 def _check_references(root: Path, kb: KnowledgeBase, problems: list[str]) -> None:

@@ -49,22 +49,29 @@ def _entry_ref(kb: KnowledgeBase, entry_id: str) -> str:
 # ---- list ---------------------------------------------------------------------------------------------
 
 
+def _display_name(entry: Family | Technique) -> str:
+    short = getattr(entry, "short", "")
+    return entry.name if not short or short in entry.name else f"{entry.name} ({short})"
+
+
 def family_list(kb: KnowledgeBase) -> RenderableType:
-    table = Table(title="Architecture families", title_justify="left", expand=False)
-    table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("name")
-    table.add_column("also known as", style="dim")
-    for family_id, family in kb.families.items():
-        table.add_row(family_id, f"{family.name} ({family.short})", ", ".join(family.aliases))
-    parts: list[RenderableType] = [table]
-    if kb.techniques:
-        techniques = Table(title="Techniques", title_justify="left")
-        techniques.add_column("id", style="bold", no_wrap=True)
-        techniques.add_column("name")
-        techniques.add_column("also known as", style="dim")
-        for technique_id, technique in kb.techniques.items():
-            techniques.add_row(technique_id, technique.name, ", ".join(technique.aliases))
-        parts.append(techniques)
+    """One line per entry; aliases that do not fit the terminal are cut with an ellipsis."""
+    parts: list[RenderableType] = []
+    for title, entries in (("Architecture families", kb.families), ("Techniques", kb.techniques)):
+        if not entries:
+            continue
+        id_width = max(map(len, entries))
+        names = {entry_id: _display_name(entry) for entry_id, entry in entries.items()}
+        name_width = min(32, max(map(len, names.values())))
+        parts.append(Text(title, style="bold"))
+        for entry_id, entry in entries.items():
+            name = names[entry_id] if len(names[entry_id]) <= name_width else names[entry_id][: name_width - 1] + "…"
+            line = Text.assemble(
+                (f"{entry_id:<{id_width}}  ", "bold"), f"{name:<{name_width}}  ", (", ".join(entry.aliases), "dim")
+            )
+            line.no_wrap, line.overflow = True, "ellipsis"
+            parts.append(line)
+        parts.append(Text(""))
     parts.append(Text("Read one: dlguide show ID   Compare: dlguide compare ID ID ...", style="dim"))
     return Group(*parts)
 
@@ -85,7 +92,7 @@ def family_list_json(kb: KnowledgeBase) -> dict:
 
 def family_list_markdown(kb: KnowledgeBase) -> str:
     lines = ["| id | name | also known as |", "|---|---|---|"]
-    lines += [f"| {i} | {f.name} ({f.short}) | {', '.join(f.aliases)} |" for i, f in kb.families.items()]
+    lines += [f"| {i} | {_display_name(f)} | {', '.join(f.aliases)} |" for i, f in kb.families.items()]
     lines += [f"| {i} | {t.name} (technique) | {', '.join(t.aliases)} |" for i, t in kb.techniques.items()]
     return "\n".join(lines)
 

@@ -38,7 +38,9 @@ def validate(
     if problems:
         for problem in problems:
             note(problem)
-        raise KnowledgeError(problems)
+        if as_json:  # the JSON above already reports the problems; a second document would break parsers
+            raise typer.Exit(KnowledgeError.exit_code)
+        raise KnowledgeError([f"{root}: {len(problems)} problem(s), listed above"])
     if not as_json:
         rules = len(base.rules.rules) if getattr(base.rules, "rules", None) else 0
         note(f"{root}: valid ({len(base.families)} families, {len(base.techniques)} techniques, {rules} rules)")
@@ -62,7 +64,7 @@ def init(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
     note(f"copied the built-in knowledge base to {directory}; add families/<id>.yaml, then run:")
-    note(f"  dlguide kb validate {directory}   and   dlguide --kb {directory} list  (or set DLGUIDE_KB)")
+    note(f"  dlguide kb validate {directory}   and   dlguide list --kb {directory}  (or set DLGUIDE_KB={directory})")
 
 
 def register(app: typer.Typer) -> None:
