@@ -9,37 +9,42 @@ from __future__ import annotations
 
 import difflib
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from dlguide.errors import UnknownNameError, UsageError
 from dlguide.kb import KnowledgeBase, normalise
 from dlguide.schema import ASPECTS, TRAITS
 
 
-class AspectRow(BaseModel):
+class Result(BaseModel):
+    # Built on first use, not at import: most runs only dump these, and start-up time is a feature.
+    model_config = ConfigDict(defer_build=True)
+
+
+class AspectRow(Result):
     aspect: str
     label: str
     values: list[str]
 
 
-class Preference(BaseModel):
+class Preference(Result):
     choose: str
     over: str
     when: str | None
 
 
-class TraitCell(BaseModel):
+class TraitCell(Result):
     level: int
     why: str
 
 
-class TraitRow(BaseModel):
+class TraitRow(Result):
     trait: str
     label: str
     values: list[TraitCell]
 
 
-class Comparison(BaseModel):
+class Comparison(Result):
     families: list[str]
     names: list[str]
     aspects: list[AspectRow]

@@ -7,13 +7,21 @@ collects every problem it finds (file, item, field path, what was expected) and 
 one ``KnowledgeError``, so ``dlguide kb validate`` can list them all and every other command can fail
 with the first one in a single line. Name resolution (ids, aliases, did-you-mean) lives here too, because
 the knowledge base is the registry: there is no second list of families anywhere in Python.
+
+A knowledge base that validated is cached (pickled, under ``$XDG_CACHE_HOME/dlguide``) keyed by every
+file's path, size and modification time and by dlguide's and Python's versions, so a command that only
+reads knowledge skips parsing and validation when nothing changed: start-up time is a feature.
+``DLGUIDE_NO_CACHE=1`` turns the cache off.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
+import pickle
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,9 +220,51 @@ def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
     return kb, problems
 
 
+def _cache_path(root: Path) -> Path | None:
+    if os.environ.get("DLGUIDE_NO_CACHE", "") not in ("", "0") or not root.is_dir():
+        return None
+    from dlguide import __version__
+
+    digest = hashlib.sha256(f"{__version__}|{sys.version}|{root.resolve()}".encode())
+    for path in sorted(root.rglob("*.yaml")):
+        stat = path.stat()
+        digest.update(f"|{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "dlguide" / f"kb-{digest.hexdigest()[:32]}.pickle"
+
+
+def _read_cache(path: Path | None) -> KnowledgeBase | None:
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            cached = pickle.load(handle)
+    except Exception:  # a missing, stale or unreadable cache only means validating again
+        return None
+    return cached if isinstance(cached, KnowledgeBase) else None
+
+
+def _write_cache(path: Path | None, kb: KnowledgeBase) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, path)
+    except OSError:  # a read-only home is fine: the next run validates again
+        pass
+
+
 def load(explicit: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     """The validated knowledge base that ``--kb``/``$DLGUIDE_KB``/the built-in folder names."""
-    kb, problems = collect(resolve_dir(explicit))
+    root = resolve_dir(explicit)
+    cache = _cache_path(root)
+    kb = _read_cache(cache)
+    if kb is not None:
+        return kb
+    kb, problems = collect(root)
     if problems:
         raise KnowledgeError(problems)
+    _write_cache(cache, kb)
     return kb

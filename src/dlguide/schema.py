@@ -48,7 +48,7 @@ TRAIT_LEVELS: dict[int, str] = {1: "very low", 2: "low", 3: "medium", 4: "high",
 class Strict(BaseModel):
     """Base of every knowledge model: unknown keys are errors and the models are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Reference(Strict):
