@@ -26,6 +26,12 @@ class Result:
         return json.loads(self.stdout)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """Keep the tests' knowledge-base caches out of the user's ~/.cache, for this process and children."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def cli(capsys, monkeypatch):
     """Run ``dlguide ARGS`` in this process, with a clean environment for dlguide's own variables."""

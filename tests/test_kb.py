@@ -133,3 +133,13 @@ def test_kb_init_copies_and_refuses_a_non_empty_folder(cli, tmp_path):
     refused = cli("kb", "init", target)
     assert refused.code == 1 and "not empty" in refused.stderr
     assert (target / "families" / "cnn.yaml").read_text() == "# my edits\n"
+
+
+def test_an_edited_knowledge_file_is_seen_at_once_despite_the_cache(kb_copy, cli):
+    assert "Convolutional" in cli("show", "cnn", "--kb", kb_copy).stdout
+    path = kb_copy / "families" / "cnn.yaml"
+    path.write_text(path.read_text().replace("name: Convolutional Neural Network", "name: ConvNet Edited", 1))
+    assert "ConvNet Edited" in cli("show", "cnn", "--kb", kb_copy).stdout
+    path.write_text(path.read_text() + "colour: red\n")
+    broken = cli("show", "cnn", "--kb", kb_copy)
+    assert broken.code == 1 and "colour: unknown field" in broken.stderr

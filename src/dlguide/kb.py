@@ -220,37 +220,44 @@ def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
     return kb, problems
 
 
-def _cache_path(root: Path) -> Path | None:
-    if os.environ.get("DLGUIDE_NO_CACHE", "") not in ("", "0") or not root.is_dir():
-        return None
+def _fingerprint(root: Path) -> str:
+    """What a cached knowledge base depends on: its files, and the code that validated them."""
     from dlguide import __version__
 
-    digest = hashlib.sha256(f"{__version__}|{sys.version}|{root.resolve()}".encode())
-    for path in sorted(root.rglob("*.yaml")):
+    digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
+    for path in [*sorted(root.rglob("*.yaml")), *sorted(Path(__file__).parent.glob("*.py"))]:
         stat = path.stat()
         digest.update(f"|{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _cache_path(root: Path) -> Path | None:
+    """One cache file per knowledge folder, so that edits replace it rather than pile up."""
+    if os.environ.get("DLGUIDE_NO_CACHE", "") not in ("", "0") or not root.is_dir():
+        return None
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "dlguide" / f"kb-{digest.hexdigest()[:32]}.pickle"
+    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+    return base / "dlguide" / f"kb-{name}.pickle"
 
 
-def _read_cache(path: Path | None) -> KnowledgeBase | None:
+def _read_cache(path: Path | None, fingerprint: str) -> KnowledgeBase | None:
     if path is None:
         return None
     try:
         with path.open("rb") as handle:
-            cached = pickle.load(handle)
+            stored_fingerprint, cached = pickle.load(handle)
     except Exception:  # a missing, stale or unreadable cache only means validating again
         return None
-    return cached if isinstance(cached, KnowledgeBase) else None
+    return cached if stored_fingerprint == fingerprint and isinstance(cached, KnowledgeBase) else None
 
 
-def _write_cache(path: Path | None, kb: KnowledgeBase) -> None:
+def _write_cache(path: Path | None, fingerprint: str, kb: KnowledgeBase) -> None:
     if path is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.write_bytes(pickle.dumps((fingerprint, kb), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(partial, path)
     except OSError:  # a read-only home is fine: the next run validates again
         pass
@@ -260,11 +267,12 @@ def load(explicit: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     """The validated knowledge base that ``--kb``/``$DLGUIDE_KB``/the built-in folder names."""
     root = resolve_dir(explicit)
     cache = _cache_path(root)
-    kb = _read_cache(cache)
+    fingerprint = _fingerprint(root) if cache else ""
+    kb = _read_cache(cache, fingerprint)
     if kb is not None:
         return kb
     kb, problems = collect(root)
     if problems:
         raise KnowledgeError(problems)
-    _write_cache(cache, kb)
+    _write_cache(cache, fingerprint, kb)
     return kb
