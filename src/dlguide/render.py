@@ -18,6 +18,7 @@ from dlguide.kb import KnowledgeBase
 from dlguide.schema import ASPECTS, TRAIT_LEVELS, TRAITS, Family, Technique
 
 JSON_SCHEMA_VERSION = 1
+TRAIT_KEY = "Lower is better for data hunger and compute cost; higher is better for the rest."
 
 
 def trait_bar(level: int) -> str:
@@ -144,7 +145,7 @@ def _family_sections(kb: KnowledgeBase, family_id: str, family: Family) -> list[
             _heading(f"Choose {family.short} over ..."),
             _bullets([(_entry_ref(kb, other), when) for other, when in family.preferred_over.items()]),
         ]
-    parts += [_heading("Traits"), _trait_grid(family)]
+    parts += [_heading("Traits"), _trait_grid(family), Text(TRAIT_KEY, style="dim")]
     parts += [_heading("At a glance"), _bullets([(ASPECTS[k], getattr(family.aspects, k)) for k in ASPECTS])]
     tries = [f"dlguide compare {family_id} <other>"]
     if family.demo:
@@ -251,7 +252,8 @@ def comparison(result: Comparison) -> RenderableType:
             for p in result.preferences
         ]
     )
-    traits = Table(expand=False, title="Traits", title_justify="left", show_edge=False)
+    traits = Table(expand=False, title="Traits", title_justify="left", show_edge=False,
+                   caption=TRAIT_KEY, caption_justify="left")
     traits.add_column("", style="bold", no_wrap=True)
     for name in result.names:
         traits.add_column(name, no_wrap=True)
@@ -276,7 +278,7 @@ def comparison_markdown(result: Comparison) -> str:
         f"- **{name_of[p.choose]} over {name_of[p.over]}**: {p.when or 'the knowledge base gives no guidance'}"
         for p in result.preferences
     ]
-    lines += ["", "## Traits", "", f"| Trait | {cells(result.names)} |", "|---" * (len(result.names) + 1) + "|"]
+    lines += ["", "## Traits", "", TRAIT_KEY, "", f"| Trait | {cells(result.names)} |", "|---" * (len(result.names) + 1) + "|"]
     for row in result.traits:
         lines.append(f"| {row.label} | {cells([f'{trait_bar(c.level)} {TRAIT_LEVELS[c.level]}' for c in row.values])} |")
     return "\n".join(lines)
