@@ -1,0 +1,130 @@
+"""Autoencoder demo: a convolutional autoencoder's latent code is the embedding that labels spread over.
+
+Default data: scikit-learn's 8x8 handwritten digits (offline). The autoencoder learns to rebuild every
+image from a 32-number code after its input is corrupted with noise (a denoising autoencoder: no labels
+needed, so all images are used), and a small head on the code learns the classes of the labeled images
+only, then from its own confident propagated labels in a second round, which pulls codes of one class
+together (a semi-supervised autoencoder; hidden labels are never used). The code keeps what is needed to redraw the digit and drops pixel noise. A PNG shows inputs
+(top rows) above their reconstructions (bottom rows).
+
+Real data: ``--data DIR`` (one folder per class, plus ``unlabeled/``) or ``--dataset mnist|
+fashion-mnist|cifar10 [--download]``.
+
+    python demo.py --quick --png reconstructions.png
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+if __package__:
+    from . import lpdata, lpkit
+else:  # run as a copied script: the helpers sit next to this file
+    import lpdata
+    import lpkit
+
+
+# -- model -------------------------------------------------------------------------------------------
+
+class AutoEncoder(nn.Module):
+    def __init__(self, channels: int, size: int, classes: int, code: int = 32, width: int = 32):
+        super().__init__()
+        self.cells = size // 4
+        self.encoder = nn.Sequential(
+            nn.Conv2d(channels, width, 3, stride=2, padding=1), nn.ReLU(),  # B x w x S/2 x S/2
+            nn.Conv2d(width, 2 * width, 3, stride=2, padding=1), nn.ReLU(),  # B x 2w x S/4 x S/4
+            nn.Flatten(), nn.Linear(2 * width * self.cells**2, code),  # B x code
+        )
+        self.decoder = nn.Sequential(
+            nn.Linear(code, 2 * width * self.cells**2), nn.ReLU(),
+            nn.Unflatten(1, (2 * width, self.cells, self.cells)),
+            nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1), nn.ReLU(),  # B x w x S/2 x S/2
+            nn.ConvTranspose2d(width, channels, 4, stride=2, padding=1),  # B x C x S x S (logits)
+        )
+        self.head = nn.Linear(code, classes)
+
+    def forward(self, x):  # x: B x C x S x S
+        z = self.encoder(x)  # B x code
+        return self.decoder(z), self.head(z), z
+
+
+def train(model, x, targets, epochs, device, batch=64, noise=0.3, weight=3.0):
+    """Denoising reconstruction on every image, plus cross-entropy on the labeled images' codes."""
+    known = np.flatnonzero(targets >= 0)
+    y = torch.from_numpy(targets).to(device)
+    optimiser = torch.optim.Adam(model.parameters(), lr=2e-3)
+    model.train()
+    for epoch in range(epochs):
+        total = 0.0
+        for idx in torch.randperm(len(x), device=device).split(batch):
+            images = x[idx]
+            noisy = (images + noise * torch.randn_like(images)).clamp(0, 1)
+            rebuilt, _, _ = model(noisy)
+            loss = F.binary_cross_entropy_with_logits(rebuilt, images)
+            labeled = torch.from_numpy(np.random.choice(known, size=min(batch, len(known)))).to(device)
+            loss = loss + weight * F.cross_entropy(model(lpkit.random_shift(x[labeled]))[1], y[labeled])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            total += loss.item()
+        if (epoch + 1) % max(1, epochs // 4) == 0:
+            lpkit.progress(f"autoencoder: epoch {epoch + 1}/{epochs}, loss {total / max(1, len(x) // batch):.3f}")
+
+
+@torch.no_grad()
+def embed(model, x, batch=512):
+    model.eval()
+    return torch.cat([model(x[i : i + batch])[2] for i in range(0, len(x), batch)]).cpu().numpy()
+
+
+@torch.no_grad()
+def reconstructions(model, x, count=16):
+    """Inputs in the top rows, their reconstructions below, as one batch for a grid of 8 columns."""
+    model.eval()
+    inputs = x[:count]
+    return torch.cat([inputs, torch.sigmoid(model(inputs)[0])])
+
+
+# -- main ----------------------------------------------------------------------------------------------
+
+def main(argv=None) -> dict:
+    parser = lpkit.make_parser("autoencoder", __doc__.splitlines()[0], samples=1797, epochs=40)
+    lpdata.add_image_options(parser)
+    parser.add_argument("--png", default="autoencoder_reconstructions.png", help="where to write inputs beside reconstructions")
+    parser.add_argument("--rounds", type=int, default=2, help="training rounds; later ones learn from confident propagated labels")
+    args = lpkit.parse(parser, argv)
+    if args.quick:
+        args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 6), 1
+    device = lpkit.choose_device(args.device)
+    lpkit.seed_everything(args.seed)
+
+    images, y_true, names, dataset = lpdata.load_images(args)  # default: digits, N x 1 x 8 x 8
+    y_semi = lpkit.split_labels(y_true, args.labeled, args.seed)
+    x = torch.from_numpy(images).to(device)  # N x C x S x S
+    lpkit.progress(f"autoencoder: {len(x)} images {tuple(x.shape[1:])} on {device}, {int((y_semi >= 0).sum())} labeled")
+
+    timings = {}
+    model = AutoEncoder(x.shape[1], x.shape[-1], len(names)).to(device)
+    targets = y_semi
+    for round_ in range(args.rounds):
+        with lpkit.timed(timings, "train"):
+            train(model, x, targets, args.epochs, device)
+        with lpkit.timed(timings, "embed"):
+            embeddings = embed(model, x)
+        if round_ + 1 < args.rounds:
+            with lpkit.timed(timings, "train"):
+                targets = lpkit.confident_targets(lpkit.propagate(embeddings, y_semi, neighbors=args.neighbors), y_semi)
+    png = lpkit.save_grid(reconstructions(model, x), args.png)
+
+    result = lpkit.evaluate(args, family="autoencoder", variant="denoising-conv", dataset=dataset, device=device,
+                            embeddings=embeddings, raw=images, y_true=y_true, y_semi=y_semi, timings=timings,
+                            class_names=names, files={"png": png})
+    lpkit.report(result, args.json)
+    return result
+
+
+if __name__ == "__main__":
+    lpkit.run_main(main)

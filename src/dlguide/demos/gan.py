@@ -1,0 +1,139 @@
+"""GAN demo: a semi-supervised GAN's discriminator features are the embedding that labels spread over.
+
+Default data: scikit-learn's 8x8 handwritten digits (offline). Following Salimans et al. (2016), the
+discriminator has one output per class: it learns to tell real images from the generator's fakes (every
+image takes part, no labels needed) and to name the class of the labeled images only (hidden labels are
+never used). To tell real from fake it must learn what digits look like, so its features organise even
+the unlabeled images. The generator learns by feature matching, which keeps training stable. A PNG grid
+shows generated samples.
+
+Real data: ``--data DIR`` (one folder per class, plus ``unlabeled/``) or ``--dataset mnist|
+fashion-mnist|cifar10 [--download]``.
+
+    python demo.py --quick --png samples.png
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+if __package__:
+    from . import lpdata, lpkit
+else:  # run as a copied script: the helpers sit next to this file
+    import lpdata
+    import lpkit
+
+
+# -- model -------------------------------------------------------------------------------------------
+
+class Generator(nn.Module):
+    def __init__(self, channels: int, size: int, noise: int = 32, width: int = 64):
+        super().__init__()
+        cells = size // 4
+        self.noise = noise
+        self.net = nn.Sequential(
+            nn.Linear(noise, width * cells * cells), nn.BatchNorm1d(width * cells * cells), nn.ReLU(),
+            nn.Unflatten(1, (width, cells, cells)),  # B x w x S/4 x S/4
+            nn.ConvTranspose2d(width, width // 2, 4, stride=2, padding=1), nn.BatchNorm2d(width // 2), nn.ReLU(),
+            nn.ConvTranspose2d(width // 2, channels, 4, stride=2, padding=1), nn.Sigmoid(),  # B x C x S x S
+        )
+
+    def forward(self, count: int, device):
+        return self.net(torch.randn(count, self.noise, device=device))
+
+
+class Discriminator(nn.Module):
+    def __init__(self, channels: int, size: int, classes: int, width: int = 32, dim: int = 128):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(channels, width, 3, padding=1), nn.LeakyReLU(0.2), nn.Dropout(0.2),
+            nn.Conv2d(width, 2 * width, 3, stride=2, padding=1), nn.LeakyReLU(0.2), nn.Dropout(0.2),
+            nn.Conv2d(2 * width, 2 * width, 3, stride=2, padding=1), nn.LeakyReLU(0.2),
+            nn.Flatten(), nn.Linear(2 * width * (size // 4) ** 2, dim), nn.LeakyReLU(0.2),
+        )
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, x):  # x: B x C x S x S
+        z = self.features(x)  # B x dim: the features that labels spread over
+        return self.head(z), z
+
+
+def train(disc, gen, x, targets, epochs, device, batch=64):
+    """Salimans et al.'s losses: class cross-entropy on labeled images, real vs fake on all of them."""
+    known = np.flatnonzero(targets >= 0)
+    y = torch.from_numpy(targets).to(device)
+    opt_d = torch.optim.Adam(disc.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    opt_g = torch.optim.Adam(gen.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    for epoch in range(epochs):
+        disc.train(), gen.train()
+        for idx in torch.randperm(len(x), device=device).split(batch):
+            if len(idx) < 2:
+                continue
+            labeled = torch.from_numpy(np.random.choice(known, size=min(batch, len(known)))).to(device)
+            fake = gen(len(idx), device)
+            real_logits, _ = disc(x[idx])
+            fake_logits, _ = disc(fake.detach())
+            # D(real) = Z / (Z + 1) with Z = sum(exp(logits)), so log D(real) = lse - softplus(lse)
+            real_lse, fake_lse = torch.logsumexp(real_logits, 1), torch.logsumexp(fake_logits, 1)
+            unsupervised = (F.softplus(real_lse) - real_lse).mean() + F.softplus(fake_lse).mean()
+            supervised = F.cross_entropy(disc(lpkit.random_shift(x[labeled]))[0], y[labeled])
+            opt_d.zero_grad()
+            (supervised + unsupervised).backward()
+            opt_d.step()
+            # feature matching: the generator matches the mean discriminator features of real images
+            _, real_features = disc(x[idx])
+            _, fake_features = disc(gen(len(idx), device))
+            g_loss = (real_features.detach().mean(0) - fake_features.mean(0)).pow(2).mean()
+            opt_g.zero_grad()
+            g_loss.backward()
+            opt_g.step()
+        if (epoch + 1) % max(1, epochs // 4) == 0:
+            lpkit.progress(f"gan: epoch {epoch + 1}/{epochs}, d {float(supervised + unsupervised):.3f}, g {float(g_loss):.4f}")
+
+
+@torch.no_grad()
+def embed(disc, x, batch=512):
+    disc.eval()
+    return torch.cat([disc(x[i : i + batch])[1] for i in range(0, len(x), batch)]).cpu().numpy()
+
+
+# -- main ----------------------------------------------------------------------------------------------
+
+def main(argv=None) -> dict:
+    parser = lpkit.make_parser("gan", __doc__.splitlines()[0], samples=1797, epochs=40)
+    lpdata.add_image_options(parser)
+    parser.add_argument("--png", default="gan_samples.png", help="where to write a grid of generated samples")
+    args = lpkit.parse(parser, argv)
+    if args.quick:
+        args.samples, args.epochs = min(args.samples, 600), min(args.epochs, 5)
+    device = lpkit.choose_device(args.device)
+    lpkit.seed_everything(args.seed)
+
+    images, y_true, names, dataset = lpdata.load_images(args)  # default: digits, N x 1 x 8 x 8
+    y_semi = lpkit.split_labels(y_true, args.labeled, args.seed)
+    x = torch.from_numpy(images).to(device)  # N x C x S x S
+    lpkit.progress(f"gan: {len(x)} images {tuple(x.shape[1:])} on {device}, {int((y_semi >= 0).sum())} labeled")
+
+    timings = {}
+    disc = Discriminator(x.shape[1], x.shape[-1], len(names)).to(device)
+    gen = Generator(x.shape[1], x.shape[-1]).to(device)
+    with lpkit.timed(timings, "train"):
+        train(disc, gen, x, y_semi, args.epochs, device)
+    with lpkit.timed(timings, "embed"):
+        embeddings = embed(disc, x)
+    gen.eval()
+    with torch.no_grad():
+        png = lpkit.save_grid(gen(32, device), args.png)
+
+    result = lpkit.evaluate(args, family="gan", variant="semi-supervised-gan", dataset=dataset, device=device,
+                            embeddings=embeddings, raw=images, y_true=y_true, y_semi=y_semi, timings=timings,
+                            class_names=names, files={"png": png})
+    lpkit.report(result, args.json)
+    return result
+
+
+if __name__ == "__main__":
+    lpkit.run_main(main)
