@@ -91,10 +91,7 @@ class Result(BaseModel):
 
 def recommend(kb, profile: Profile) -> Result:
     """Rank every family of ``kb`` for ``profile``, with reasons, advice, changes, next steps and trace."""
-    if kb.questions is None or kb.rules is None:
-        raise KnowledgeError(
-            [f"{kb.root}: this knowledge folder has no questions.yaml and rules.yaml, so it cannot recommend"]
-        )
+    check_ready(kb)
     ranking, trace, advice = _rank(kb, profile)
     top = ranking[0]
     changes = nearest_changes(kb, profile, top.id)
@@ -114,6 +111,14 @@ def recommend(kb, profile: Profile) -> Result:
         next_steps=steps,
         trace=trace,
     )
+
+
+def check_ready(kb) -> None:
+    """Raise a knowledge error naming the folder when it has no questions and rules to recommend with."""
+    if kb.questions is None or kb.rules is None:
+        raise KnowledgeError(
+            [f"{kb.root}: this knowledge folder has no questions.yaml and rules.yaml, so it cannot recommend"]
+        )
 
 
 def full_profile(questions: dict[str, Question], profile: Profile) -> dict[str, Any]:

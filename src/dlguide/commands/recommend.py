@@ -1,0 +1,96 @@
+"""The ``recommend`` command: which architecture family fits this data and goal, and why.
+
+Parses the options, lets ``dlguide.questionnaire`` turn flags, an answers file, a sentence and (in a
+terminal) the person's answers into a profile, asks ``dlguide.engine`` for the ranked result and hands it
+to ``dlguide.render_recommend``. Non-interactive runs import nothing heavy: no torch, no scikit-learn.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dlguide.options import JsonOption, KbOption, MarkdownOption, output_format
+
+INSTALL_DEMOS = "pip install -e '.[demos]' -c constraints.txt"
+
+
+def _opt(flag: str, text: str):
+    return typer.Option(flag, help=text, show_default=False)
+
+
+def recommend(
+    data: Annotated[Optional[str], _opt("--data", "image, video, text, audio, time-series, tabular, graph, multimodal.")] = None,
+    task: Annotated[Optional[str], _opt("--task", "classify, detect, segment, regress, forecast, generate, translate, anomaly, denoise, compress, embed, link.")] = None,
+    samples: Annotated[Optional[str], _opt("--samples", "Training examples (nodes for a graph), e.g. 800, 2k, 1.5M.")] = None,
+    labeled: Annotated[Optional[str], _opt("--labeled", "Fraction with labels, 0..1 (0.1 or 10%).")] = None,
+    seq_len: Annotated[Optional[str], _opt("--seq-len", "Typical sequence length in steps (sequential data only).")] = None,
+    compute: Annotated[Optional[str], _opt("--compute", "low (laptop CPU), medium (one GPU), high (many GPUs).")] = None,
+    priority: Annotated[Optional[list[str]], _opt("--priority", "speed, quality, stability, interpretability; repeatable.")] = None,
+    describe: Annotated[Optional[str], _opt("--describe", "Your situation in a sentence; what it cannot tell is asked.")] = None,
+    answers: Annotated[Optional[Path], _opt("--answers", "Read a saved profile (YAML) written by --save.")] = None,
+    save: Annotated[Optional[Path], _opt("--save", "Write the profile used to this YAML file.")] = None,
+    as_json: JsonOption = False,
+    as_markdown: MarkdownOption = False,
+    explain: Annotated[bool, _opt("--explain", "Also show every rule: fired or not, and the condition that failed.")] = False,
+    no_input: Annotated[bool, _opt("--no-input", "Never ask; open questions take 'unknown'.")] = False,
+    kb: KbOption = None,
+) -> int:
+    """Recommend an architecture family for your data and goal, with the reasons behind the ranking."""
+    from dlguide import engine, questionnaire, render_recommend
+    from dlguide import kb as knowledge
+    from dlguide.output import emit, emit_json, emit_markdown, note
+
+    fmt = output_format(as_json, as_markdown)
+    base = knowledge.load(kb)
+    engine.check_ready(base)
+    flags = {"data": data, "task": task, "samples": samples, "labeled": labeled, "seq_len": seq_len,
+             "compute": compute, "priority": [p for item in priority or [] for p in item.split(",")]}
+    prompter = questionnaire.TerminalPrompter() if not no_input and sys.stdin.isatty() else None
+    gathered = questionnaire.gather(base.questions, flags=flags, answers_file=answers, describe=describe,
+                                    prompter=_Announcing(prompter, describe, note) if prompter else None)
+    if describe:
+        note(render_recommend.understood_text(gathered.understood, gathered.profile.answers))
+    result = engine.recommend(base, gathered.profile)
+    if save:
+        questionnaire.write_answers(save, result.profile)
+    {"json": lambda: emit_json(render_recommend.to_json(result)),
+     "markdown": lambda: emit_markdown(render_recommend.to_markdown(result, explain=explain)),
+     "rich": lambda: emit(render_recommend.to_rich(result, explain=explain))}[fmt]()
+    return _offer_demo(prompter, base, result.ranking[0]) if prompter else 0
+
+
+class _Announcing:
+    """Says what a sentence was understood to mean before the first question, so the asking makes sense."""
+
+    def __init__(self, prompter, describe: str | None, note) -> None:
+        self._prompter, self._describe, self._note, self._told = prompter, describe, note, False
+
+    def __getattr__(self, name):
+        return getattr(self._prompter, name)
+
+    def ask(self, question, number, total):
+        if self._describe and not self._told:
+            self._told = True
+            self._prompter.tell("I could not tell everything from the description; a few questions:")
+        return self._prompter.ask(question, number, total)
+
+
+def _offer_demo(prompter, base, top) -> int:
+    from dlguide import questionnaire
+
+    if not top.has_demo:
+        return 0
+    installed = all(importlib.util.find_spec(name) is not None for name in ("torch", "sklearn"))
+    if questionnaire.demo_offer(prompter, top.id, base.families[top.id].short, installed, INSTALL_DEMOS):
+        return subprocess.run([sys.executable, "-m", "dlguide", "run-demo", top.id], check=False).returncode
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.command("recommend")(recommend)

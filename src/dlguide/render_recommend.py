@@ -1,0 +1,158 @@
+"""Turn a recommender ``Result`` into what a person or a program reads: rich, JSON or Markdown.
+
+Decides nothing: every score, reason, variant and piece of advice comes from ``dlguide.engine``. The
+JSON form is a contract (``JSON_VERSION``): exactly the keys ``profile``, ``recommendations``,
+``advice`` and ``next_steps``; each recommendation has ``id``, ``name``, ``score``, ``variant``,
+``reasons`` and ``cautions`` (sentences), plus ``rank``, ``excluded``, ``variant_name`` and ``rules``
+(the ids and weights behind the sentences); the first one also has ``what_would_change``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from dlguide.engine import Hit, Ranked, Result
+
+TOP = 3
+
+
+def _points(hit: Hit) -> str:
+    if hit.action == "exclude":
+        return "excluded"
+    return f"{'+' if hit.action == 'raise' else '-'}{hit.weight}"
+
+
+def _family(ranked: Ranked, rank: int, result: Result) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": ranked.id,
+        "name": ranked.name,
+        "rank": rank,
+        "score": ranked.score,
+        "excluded": ranked.excluded,
+        "variant": ranked.variant,
+        "variant_name": ranked.variant_name,
+        "reasons": [hit.because for hit in ranked.reasons],
+        "cautions": [hit.because for hit in ranked.cautions],
+        "rules": [{"id": hit.rule, "effect": _points(hit), "source": hit.source} for hit in ranked.reasons + ranked.cautions],
+    }
+    if rank == 1:
+        entry["what_would_change"] = [
+            {"question": c.question, "value": c.value, "leader": c.leader, "text": c.text} for c in result.changes
+        ]
+    return entry
+
+
+def to_json(result: Result) -> dict[str, Any]:
+    """The --json document: exactly four top-level keys."""
+    return {
+        "profile": result.profile,
+        "recommendations": [_family(r, i, result) for i, r in enumerate(result.ranking, start=1)],
+        "advice": [item.text for item in result.advice],
+        "next_steps": list(result.next_steps),
+    }
+
+
+def _profile_line(profile: dict[str, Any]) -> str:
+    parts = []
+    for qid, value in profile.items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        parts.append(f"{qid}={shown if shown not in ('', None) else 'unknown'}")
+    return "  ".join(parts)
+
+
+def _variant(ranked: Ranked) -> str:
+    return f" - try {ranked.variant_name or ranked.variant}" if ranked.variant else ""
+
+
+def to_rich(result: Result, *, explain: bool = False) -> Group:
+    """Top three as panels with their reasons and cautions, the rest as a table, then advice and steps."""
+    parts: list[Any] = [Text(f"Profile: {_profile_line(result.profile)}", style="dim")]
+    for rank, ranked in enumerate(result.ranking[:TOP], start=1):
+        body = Text()
+        for hit in ranked.reasons:
+            body.append(f"  + {hit.because}", style="green")
+            body.append(f"  [{hit.rule} {_points(hit)}]\n", style="dim")
+        for hit in ranked.cautions:
+            body.append(f"  - {hit.because}", style="yellow")
+            body.append(f"  [{hit.rule} {_points(hit)}]\n", style="dim")
+        if not ranked.reasons and not ranked.cautions:
+            body.append("  No rule spoke about it for this profile.\n", style="dim")
+        title = f"{rank}. {ranked.name} ({ranked.id}){_variant(ranked)}"
+        status = "excluded" if ranked.excluded else f"score {ranked.score}"
+        parts.append(Panel(body, title=title, subtitle=status, title_align="left", subtitle_align="right"))
+    rest = result.ranking[TOP:]
+    if rest:
+        table = Table(title="The others", title_justify="left", show_edge=False)
+        for column in ("rank", "family", "score", "main reason"):
+            table.add_column(column)
+        for rank, ranked in enumerate(rest, start=TOP + 1):
+            main = (ranked.cautions or ranked.reasons)
+            table.add_row(str(rank), f"{ranked.name} ({ranked.id})",
+                          "excluded" if ranked.excluded else str(ranked.score), main[0].because if main else "")
+        parts.append(table)
+    if result.advice:
+        parts.append(Text("Advice", style="bold"))
+        for item in result.advice:
+            see = f" (dlguide show {item.see})" if item.see else ""
+            parts.append(Text(f"  * {item.text}{see}"))
+    if result.changes:
+        parts.append(Text(f"What would change the answer (now: {result.ranking[0].id})", style="bold"))
+        for change in result.changes:
+            parts.append(Text(f"  * {change.text}"))
+    parts.append(Text("Next steps", style="bold"))
+    for step in result.next_steps:
+        parts.append(Text(f"  $ {step}"))
+    if explain:
+        parts.append(_trace_table(result))
+    return Group(*parts)
+
+
+def _trace_table(result: Result) -> Table:
+    table = Table(title=f"Rule trace (every family starts at {result.base_score})", title_justify="left")
+    for column in ("rule", "fired", "effects", "why not"):
+        table.add_column(column)
+    for entry in result.trace:
+        table.add_row(entry.rule, "yes" if entry.fired else entry.state, ", ".join(entry.effects), entry.failed or "")
+    return table
+
+
+def to_markdown(result: Result, *, explain: bool = False) -> str:
+    """The same answer as Markdown, for pasting into notes or an issue."""
+    lines = ["# Recommendation", "", f"Profile: `{_profile_line(result.profile)}`", ""]
+    for rank, ranked in enumerate(result.ranking[:TOP], start=1):
+        status = "excluded" if ranked.excluded else f"score {ranked.score}"
+        lines += [f"## {rank}. {ranked.name} (`{ranked.id}`){_variant(ranked)} - {status}", ""]
+        lines += [f"- (+) {h.because} `[{h.rule} {_points(h)}]`" for h in ranked.reasons]
+        lines += [f"- (-) {h.because} `[{h.rule} {_points(h)}]`" for h in ranked.cautions]
+        lines.append("")
+    if result.ranking[TOP:]:
+        lines += ["## The others", "", "| rank | family | score |", "|---|---|---|"]
+        for rank, ranked in enumerate(result.ranking[TOP:], start=TOP + 1):
+            lines.append(f"| {rank} | {ranked.name} (`{ranked.id}`) | {'excluded' if ranked.excluded else ranked.score} |")
+        lines.append("")
+    for title, items in (("Advice", [a.text for a in result.advice]), ("What would change the answer", [c.text for c in result.changes])):
+        if items:
+            lines += [f"## {title}", ""] + [f"- {item}" for item in items] + [""]
+    lines += ["## Next steps", ""] + [f"- `{step}`" for step in result.next_steps] + [""]
+    if explain:
+        lines += ["## Rule trace", "", "| rule | fired | effects | why not |", "|---|---|---|---|"]
+        for entry in result.trace:
+            lines.append(f"| {entry.rule} | {'yes' if entry.fired else entry.state} | {', '.join(entry.effects)} | {entry.failed or ''} |")
+    return "\n".join(lines)
+
+
+def understood_text(understood: dict[str, str], profile: dict[str, Any]) -> str:
+    """One line saying what a --describe sentence was read as, for stderr."""
+    if not understood:
+        return "Understood nothing usable from the description."
+    parts = []
+    for qid, words in understood.items():
+        value = profile.get(qid)
+        shown = ", ".join(value) if isinstance(value, list) else value
+        parts.append(f"{qid}={shown} (from '{words}')")
+    return "Understood: " + "; ".join(parts)
