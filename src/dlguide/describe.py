@@ -117,7 +117,9 @@ def _read_choices(text: str, questions: dict[str, Question], found: Understood) 
             # Two kinds of media at once ("images with their captions") is what multimodal means.
             found.put(question_id, "multimodal", " + ".join(dict.fromkeys(h[5] for h in hits if h[4] in perceptual)))
             continue
-        found.put(question_id, hits[0][4], hits[0][5])
+        # Several different answers: the most specific phrase wins ("forecast" over "prices"), then the first.
+        best = min(hits, key=lambda hit: (-hit[2], hit[0]))
+        found.put(question_id, best[4], best[5])
 
 
 def _read_fraction(text: str, questions: dict[str, Question], found: Understood, taken: list) -> None:
@@ -144,7 +146,7 @@ def _read_fraction(text: str, questions: dict[str, Question], found: Understood,
             found.put(question_id, round(1 / denominator, 4), hit.group(0))
             taken.append(hit.span())
     for words, value in sorted(_WORD_FRACTIONS.items(), key=lambda item: -len(item[0])):
-        hit = re.search(rf"(?<![\w]){re.escape(words)}(?: of (?:them|these|those|it|the \w+))?(?: (?:are|is|have|has|with))? {_LABEL}", text)
+        hit = re.search(rf"(?<![\w]){re.escape(words)}(?: of(?: [\w,]+){{1,4}}?)?(?: (?:are|is|have|has|with|were))? {_LABEL}", text)
         if hit:
             found.put(question_id, value, hit.group(0))
     if match:

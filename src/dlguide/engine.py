@@ -284,6 +284,8 @@ def nearest_changes(kb, profile: Profile, top: str) -> list[Change]:
     """The nearest one-answer changes that put another family first, one per new leader, nearest first."""
     found: dict[str, Change] = {}
     for question in kb.questions.values():
+        if question.ask_when is not None and evaluate(question.ask_when, profile)[0] is not True:
+            continue  # no sequence length for images: a change there would be no advice at all
         for value, distance, phrase in _probes(kb, question, profile):
             new_leader = leader(kb, profile.with_answer(question.id, value))
             if new_leader == top:

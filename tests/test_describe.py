@@ -1,0 +1,68 @@
+"""--describe: a sentence becomes answers, with the words each came from; nothing is guessed."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlguide import kb as knowledge
+from dlguide.describe import understand
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return knowledge.load(None).questions
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("800 chest x-rays, a tenth labeled, find pneumonia on a laptop",
+         {"data": "image", "samples": 800, "labeled": 0.1, "task": "classify", "compute": "low"}),
+        ("two million tweets, classify sentiment, 8 GPUs", {"data": "text", "samples": 2_000_000, "task": "classify", "compute": "high"}),
+        ("a few hundred sensor readings, sequences of 200 steps, forecast tomorrow",
+         {"data": "time-series", "samples": 300, "seq_len": 200, "task": "forecast"}),
+        ("5k molecules, predict toxicity", {"data": "graph", "samples": 5000, "task": "regress"}),
+        ("2000 reviews, 150 of them labelled, about 300 words each",
+         {"data": "text", "samples": 2000, "labeled": 0.075, "seq_len": 300}),
+        ("tens of thousands of customer records in a spreadsheet, predict churn, explainable",
+         {"data": "tabular", "samples": 30000, "task": "classify", "priority": ["interpretability"]}),
+        ("social network of 1.5M users, recommend friends", {"data": "graph", "samples": 1_500_000, "task": "link"}),
+        ("unlabeled vibration data from pumps, find faults", {"data": "time-series", "labeled": 0.0, "task": "anomaly"}),
+        ("generate images from text prompts", {"data": "multimodal", "task": "generate"}),
+        ("10% labeled, 20k images, segment tumours in MRI scans", {"labeled": 0.1, "samples": 20000, "data": "image", "task": "segment"}),
+        ("2,000 photos, all labeled, one GPU", {"samples": 2000, "labeled": 1.0, "data": "image", "compute": "medium"}),
+        ("generate realistic faces fast", {"task": "generate", "data": "image", "priority": ["quality", "speed"]}),
+        ("anomaly detection on server logs with no gpu", {"task": "anomaly", "compute": "low"}),
+        ("half of the 3000 images are labeled", {"labeled": 0.5, "samples": 3000, "data": "image"}),
+        ("forecast stock prices", {"task": "forecast", "data": "time-series"}),
+        ("transcribe speech to text", {"data": "audio", "task": "translate"}),
+    ],
+)
+def test_understands(questions, text, expected):
+    found = understand(text, questions)
+    assert {k: found.answers.get(k) for k in expected} == expected
+    assert set(found.evidence) == set(found.answers)
+
+
+def test_says_where_each_answer_came_from(questions):
+    found = understand("800 chest x-rays, a tenth labeled, find pneumonia on a laptop", questions)
+    assert found.evidence == {"data": "x-rays", "task": "find pneumonia", "compute": "laptop",
+                              "labeled": "a tenth labeled", "samples": "800"}
+
+
+def test_ignores_numbers_that_are_not_counts(questions):
+    found = understand("images in 10 classes, trained for 30 epochs on 4 GPUs", questions)
+    assert "samples" not in found.answers
+    assert found.answers["compute"] == "high"
+
+
+@pytest.mark.parametrize("text", ["hello there", "", "please help me choose"])
+def test_nothing_usable_stays_open(questions, text):
+    assert understand(text, questions).answers == {}
+
+
+def test_synonyms_come_from_questions_yaml(kb_copy):
+    path = kb_copy / "questions.yaml"
+    path.write_text(path.read_text().replace("synonyms: [image, photo,", "synonyms: [image, blorbograph, photo,"))
+    found = understand("3000 blorbographs", knowledge.load(kb_copy).questions)
+    assert found.answers == {"data": "image", "samples": 3000}

@@ -1,0 +1,151 @@
+"""The engine on its own: scores add up from fired rules, unknowns fire nothing, order is deterministic."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dlguide import engine
+from dlguide import kb as knowledge
+from dlguide.rules_schema import All, Any_, Condition, Not, Profile
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def base():
+    return knowledge.load(None)
+
+
+def _tiny_kb(tmp_path: Path, rules: list[dict], families=("cnn", "rnn", "mlp")) -> Path:
+    """A fixture knowledge base: a few real families, the real questions, and hand-written rules."""
+    root = tmp_path / "tiny"
+    (root / "families").mkdir(parents=True)
+    for family in families:
+        document = yaml.safe_load((REPO / "knowledge" / "families" / f"{family}.yaml").read_text())
+        document["preferred_over"] = {}  # cut the links to families this small folder does not have
+        for alternative in document["when_not_to_use"]:
+            alternative.update(instead=[], other_tools=alternative.get("other_tools") or ["something else"])
+        (root / "families" / f"{family}.yaml").write_text(yaml.safe_dump(document))
+    shutil.copy(REPO / "knowledge" / "questions.yaml", root)
+    (root / "rules.yaml").write_text(yaml.safe_dump({"schema_version": 1, "base_score": 10, "rules": rules}))
+    return root
+
+
+def _rule(rule_id, when, effects=(), **extra):
+    return {"id": rule_id, "when": when, "effects": list(effects), "because": f"because {rule_id}", "source": "test", **extra}
+
+
+def test_scores_are_base_plus_raises_minus_lowers_and_exclude_goes_last(tmp_path):
+    root = _tiny_kb(tmp_path, [
+        _rule("a", {"question": "data", "op": "eq", "value": "image"}, [{"family": "cnn", "action": "raise", "weight": 3}]),
+        _rule("b", {"question": "task", "op": "eq", "value": "classify"},
+              [{"family": "cnn", "action": "lower", "weight": 1}, {"family": "mlp", "action": "raise", "weight": 9}]),
+        _rule("c", {"question": "data", "op": "eq", "value": "image"}, [{"family": "mlp", "action": "exclude"}]),
+    ])
+    result = engine.recommend(knowledge.load(root), Profile(answers={"data": "image", "task": "classify"}))
+    assert [(r.id, r.score, r.excluded) for r in result.ranking] == [("cnn", 12, False), ("rnn", 10, False), ("mlp", 19, True)]
+    cnn = result.ranking[0]
+    assert [h.rule for h in cnn.reasons] == ["a"] and [h.rule for h in cnn.cautions] == ["b"]
+    assert result.ranking[2].cautions[0].action == "exclude"
+
+
+def test_unknown_answers_fire_nothing_even_under_not(tmp_path):
+    root = _tiny_kb(tmp_path, [
+        _rule("small", {"question": "samples", "op": "lt", "value": 1000}, [{"family": "cnn", "action": "raise", "weight": 1}]),
+        _rule("not-small", {"not": {"question": "samples", "op": "lt", "value": 1000}},
+              [{"family": "rnn", "action": "raise", "weight": 1}]),
+        _rule("dunno", {"question": "samples", "op": "is_unknown"}, [{"family": "mlp", "action": "raise", "weight": 1}]),
+    ])
+    result = engine.recommend(knowledge.load(root), Profile(answers={"data": "text", "task": "classify"}))
+    assert {r.id: r.score for r in result.ranking} == {"cnn": 10, "rnn": 10, "mlp": 11}
+    trace = {t.rule: t for t in result.trace}
+    assert trace["small"].state == "unknown" and trace["small"].failed == "samples < 1000 (given: unknown)"
+    assert trace["dunno"].fired
+
+
+def test_kleene_logic():
+    profile = Profile(answers={"data": "image"})
+    known_false = Condition(question="data", op="eq", value="text")
+    unknown = Condition(question="samples", op="gt", value=5)
+    assert engine.evaluate(All(all=[known_false, unknown]), profile)[0] is False
+    assert engine.evaluate(Any_(any=[known_false, unknown]), profile)[0] is None
+    assert engine.evaluate(Any_(any=[unknown, Not(**{"not": known_false})]), profile)[0] is True
+    assert engine.evaluate(Not(**{"not": unknown}), profile)[0] is None
+
+
+def test_ties_break_by_id_and_later_variant_wins(tmp_path):
+    root = _tiny_kb(tmp_path, [
+        _rule("v1", {"question": "data", "op": "eq", "value": "text"}, variant={"rnn": "lstm"}),
+        _rule("v2", {"question": "compute", "op": "eq", "value": "low"}, variant={"rnn": "gru"}),
+    ])
+    base = knowledge.load(root)
+    result = engine.recommend(base, Profile(answers={"data": "text", "task": "classify", "compute": "low"}))
+    assert [r.id for r in result.ranking] == ["cnn", "mlp", "rnn"]
+    rnn = result.ranking[2]
+    assert (rnn.variant, rnn.variant_rule) == ("gru", "v2")
+
+
+def test_user_family_is_ranked_with_base_score(kb_copy):
+    shutil.copy(kb_copy / "families" / "rnn.yaml", kb_copy / "families" / "ssm.yaml")
+    text = (kb_copy / "families" / "ssm.yaml").read_text().replace("\naliases:", "\naliases: []\nold_aliases:", 1)
+    document = yaml.safe_load(text)
+    document.pop("old_aliases", None)
+    document["preferred_over"] = {}
+    (kb_copy / "families" / "ssm.yaml").write_text(yaml.safe_dump(document))
+    base = knowledge.load(kb_copy)
+    result = engine.recommend(base, Profile(answers={"data": "text", "task": "classify"}))
+    ssm = next(r for r in result.ranking if r.id == "ssm")
+    assert ssm.score == base.rules.base_score and not ssm.reasons and not ssm.cautions
+
+
+def test_result_carries_advice_changes_and_next_steps(base):
+    result = engine.recommend(base, Profile(answers={"data": "tabular", "task": "classify", "samples": 3000}))
+    assert result.ranking[0].id == "mlp"
+    assert any("gradient-boosted trees" in a.text for a in result.advice)
+    assert result.next_steps[0] == f"dlguide compare mlp {result.ranking[1].id}"
+    assert "dlguide run-demo mlp" in result.next_steps and "dlguide scaffold mlp" in result.next_steps
+
+
+def test_what_would_change_names_the_nearest_threshold(base):
+    profile = Profile(answers={"data": "image", "task": "classify", "samples": 50000, "compute": "high"})
+    result = engine.recommend(base, profile)
+    assert result.ranking[0].id == "cnn"
+    first = result.changes[0]
+    assert (first.question, first.leader) == ("samples", "transformer")
+    assert first.text == "with more than about 1M samples, Transformer would lead"
+    assert engine.leader(base, profile.with_answer("samples", first.value)) == "transformer"
+
+
+def test_what_would_change_for_small_text(base):
+    profile = Profile(answers={"data": "text", "task": "classify", "samples": 2000, "seq_len": 80})
+    result = engine.recommend(base, profile)
+    assert result.ranking[0].id == "rnn"
+    assert "with more than about 10k samples, Transformer would lead" in [c.text for c in result.changes]
+
+
+def test_changes_are_real_and_sorted(base):
+    profile = Profile(answers={"data": "image", "task": "generate", "samples": 50000, "priority": ["speed"]})
+    result = engine.recommend(base, profile)
+    assert result.ranking[0].id == "gan"
+    assert [c.distance for c in result.changes] == sorted(c.distance for c in result.changes)
+    for change in result.changes:
+        assert engine.leader(base, profile.with_answer(change.question, change.value)) == change.leader != "gan"
+
+
+def test_every_family_ranked_deterministically(base):
+    profile = Profile(answers={"data": "audio", "task": "classify"})
+    first, second = engine.recommend(base, profile), engine.recommend(base, profile)
+    assert [r.id for r in first.ranking] == [r.id for r in second.ranking]
+    assert {r.id for r in first.ranking} == set(base.families)
+    scores = [(-r.score, r.id) for r in first.ranking if not r.excluded]
+    assert scores == sorted(scores)
+
+
+def test_engine_is_pure():
+    source = (REPO / "src" / "dlguide" / "engine.py").read_text()
+    for forbidden in ("import typer", "import rich", "import torch", "print(", "open("):
+        assert forbidden not in source
