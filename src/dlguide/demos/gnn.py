@@ -49,7 +49,7 @@ def normalised_adjacency(edges: np.ndarray, n: int, device) -> torch.Tensor:
     src = np.concatenate([edges[:, 0], edges[:, 1], loops])
     dst = np.concatenate([edges[:, 1], edges[:, 0], loops])
     index = torch.from_numpy(np.stack([src, dst])).long()
-    adjacency = torch.sparse_coo_tensor(index, torch.ones(len(src)), (n, n)).coalesce()
+    adjacency = torch.sparse_coo_tensor(index, torch.ones(len(src)), (n, n), check_invariants=True).coalesce()
     adjacency = torch.sparse_coo_tensor(adjacency.indices(), torch.ones_like(adjacency.values()), (n, n)).coalesce()  # no double edges
     degree = torch.sparse.sum(adjacency, 1).to_dense()
     scale = degree.pow(-0.5)

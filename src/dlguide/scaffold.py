@@ -1,0 +1,130 @@
+"""Plan, then write, a standalone demo project for one family.
+
+The project is the family's demo file as ``demo.py``, the two helper modules it imports (``lpkit.py``,
+``lpdata.py``) copied unchanged, a README saying how to run it and what to change, and a
+``requirements.txt`` with the torch pins of dlguide's ``constraints.txt``. It needs torch, torchvision,
+scikit-learn, numpy and pillow, never dlguide, and runs the very code ``dlguide run-demo`` runs.
+Planning is pure (so ``--dry-run`` and tests can look at it); writing refuses a non-empty folder unless
+forced, and even then only overwrites the files of the plan, never deleting anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dlguide.errors import FileExistsRefusal
+
+DEMOS_DIR = Path(__file__).resolve().parent / "demos"
+HELPERS = ("lpkit.py", "lpdata.py")
+# The pins dlguide itself installs with; a copy keeps them when constraints.txt is not shipped.
+FALLBACK_PINS = {"torch": "torch==2.14.1", "torchvision": "torchvision==0.29.1"}
+
+README = """# {family} demo: embeddings + label propagation
+
+Written by `dlguide scaffold {family}`. It trains a small {family} model on demo data, turns every point
+into an embedding, spreads a few known labels to the rest with scikit-learn's LabelSpreading over a sparse
+kNN graph, and compares the result with the same propagation on the raw inputs (same split, same labels).
+Accuracy is counted on the points whose label was hidden, never on the labeled ones.
+
+## Run it
+
+    python -m venv .venv && . .venv/bin/activate
+    pip install -r requirements.txt
+    python demo.py --quick          # a few seconds
+    python demo.py                  # the full demo (under a minute on a laptop CPU)
+    python demo.py --json           # one JSON object with the results, versions and seed
+
+## Options
+
+    --labeled F        fraction of labels shown (default 0.1, at least one per class)
+    --samples N        number of points        --epochs N     training epochs
+    --seed N           seed for data, split and training
+    --device D         auto (CUDA when present), cpu or cuda
+    --quick            a few seconds, fewer points and epochs
+    --json             results as one JSON object on stdout
+    --output FILE      CSV of every point's propagated label and confidence
+    --method M         spreading (default) or propagation
+    --graph G          knn (default, sparse) or rbf (dense, at most 10,000 points)
+    --neighbors K      k of the kNN graph (default 10)
+
+`python demo.py --help` lists them all, with the options for your own data.
+
+## What to change
+
+- Your data: {data_hint}
+- The model: the class in `demo.py` (widths, layers); the embedding is what its `forward` returns last.
+- Training: `train()` in `demo.py`; it learns only from the labeled points (and, in rounds after the
+  first, from its own confident propagated labels), never from the hidden ones.
+- The propagation: `propagate()` in `lpkit.py` (graph, k, LabelSpreading's alpha).
+
+## Files
+
+- `demo.py`: data, model, training, embedding, propagation and the report, top to bottom.
+- `lpkit.py`: options, device, the labeled split, label propagation and its checks, the report.
+- `lpdata.py`: the demo data and the loaders for your own data.
+"""
+
+DATA_HINTS = {
+    "cnn": "`--data DIR` with one folder per class and an `unlabeled/` folder; `--dataset mnist --download`; `--pretrained` for an ImageNet ResNet-18.",
+    "autoencoder": "`--data DIR` with one folder per class and an `unlabeled/` folder, or `--dataset fashion-mnist --download`.",
+    "gan": "`--data DIR` with one folder per class and an `unlabeled/` folder, or `--dataset mnist --download`.",
+    "diffusion": "`--data DIR` with one folder per class and an `unlabeled/` folder, or `--dataset mnist --download`.",
+    "rnn": "`--data FILE.csv` with a `text` column and a `label` column whose empty cells are unlabeled; `--cell gru`.",
+    "transformer": "`--data FILE.csv` with a `text` column and a `label` column whose empty cells are unlabeled.",
+    "mlp": "`--data FILE.csv` with numeric columns and a `label` column whose empty cells are unlabeled.",
+    "gnn": "`--edges edges.txt --nodes nodes.csv` (an edge list, and a node table: id, label, numeric features).",
+}
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    path: Path
+    content: str
+
+
+@dataclass
+class Plan:
+    family: str
+    directory: Path
+    files: list[PlannedFile] = field(default_factory=list)
+
+
+def requirements() -> str:
+    """The demo extra's packages, with torch and torchvision pinned as in constraints.txt."""
+    pins = dict(FALLBACK_PINS)
+    constraints = Path(__file__).resolve().parents[2] / "constraints.txt"
+    if constraints.is_file():
+        for line in constraints.read_text(encoding="utf-8").splitlines():
+            name = line.split("#")[0].strip().split("==")[0].strip()
+            if name in pins:
+                pins[name] = line.split("#")[0].strip()
+    return "\n".join([pins["torch"], pins["torchvision"], "scikit-learn>=1.3", "numpy", "pillow"]) + "\n"
+
+
+def plan(family: str, demo: str, directory: Path) -> Plan:
+    """What ``scaffold`` writes for ``family`` (whose demo module is ``demo``) into ``directory``."""
+    source = DEMOS_DIR / f"{demo}.py"
+    result = Plan(family, Path(directory))
+    result.files.append(PlannedFile(result.directory / "demo.py", source.read_text(encoding="utf-8")))
+    for helper in HELPERS:
+        result.files.append(PlannedFile(result.directory / helper, (DEMOS_DIR / helper).read_text(encoding="utf-8")))
+    hint = DATA_HINTS.get(demo, "see `python demo.py --help` for the data options.")
+    result.files.append(PlannedFile(result.directory / "README.md", README.format(family=family, data_hint=hint)))
+    result.files.append(PlannedFile(result.directory / "requirements.txt", requirements()))
+    return result
+
+
+def write(planned: Plan, *, force: bool = False) -> list[Path]:
+    """Write the plan; a non-empty folder needs ``force``, and then only the plan's files are replaced."""
+    directory = planned.directory
+    if directory.exists() and not directory.is_dir():
+        raise FileExistsRefusal(f"{directory} exists and is not a folder; choose another name")
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        raise FileExistsRefusal(f"{directory} is not empty; choose an empty folder or pass --force (it overwrites only the files it writes)")
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for item in planned.files:
+        item.path.write_text(item.content, encoding="utf-8")
+        written.append(item.path)
+    return written
