@@ -18,7 +18,7 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from dlguide import __version__
-from dlguide.commands import kb_cmd, read
+from dlguide.commands import demo, kb_cmd, read, recommend
 from dlguide.errors import EXIT_INTERRUPTED, EXIT_USAGE, EXIT_USER_ERROR, DlguideError
 from dlguide.output import emit_json, note
 
@@ -48,7 +48,7 @@ def _root(
     """Ask which architecture fits, read the knowledge behind the answer, and watch a demo run."""
 
 
-for module in (read, kb_cmd):
+for module in (read, recommend, demo, kb_cmd):
     module.register(app)
 
 
