@@ -48,7 +48,7 @@ def _root(
     """Ask which architecture fits, read the knowledge behind the answer, and watch a demo run."""
 
 
-for module in (read, recommend, demo, kb_cmd):
+for module in (recommend, read, demo, kb_cmd):
     module.register(app)
 
 
