@@ -1,0 +1,116 @@
+"""dlguide scaffold: plans the right files, refuses to overwrite, and every copy runs without dlguide."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dlguide import scaffold
+from dlguide.errors import FileExistsRefusal
+
+FAMILIES = ["cnn", "rnn", "transformer", "autoencoder", "gan", "diffusion", "gnn", "mlp"]
+FILES = ["demo.py", "lpkit.py", "lpdata.py", "README.md", "requirements.txt"]
+
+
+@pytest.fixture
+def demo_cli(capsys):
+    from dlguide import cli
+    from dlguide.commands import demo
+
+    if "scaffold" not in [c.name for c in cli.app.registered_commands]:
+        demo.register(cli.app)
+
+    def invoke(*args):
+        capsys.readouterr()
+        code = cli.run([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+@pytest.fixture
+def no_dlguide(tmp_path) -> dict:
+    """An environment where ``import dlguide`` fails, to prove a scaffolded copy does not need it."""
+    blocker = tmp_path / "blocker" / "dlguide"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('a scaffolded demo must not import dlguide')\n")
+    return {**os.environ, "PYTHONPATH": str(blocker.parent)}
+
+
+def test_plan_copies_the_demo_and_pins_torch():
+    plan = scaffold.plan("cnn", "cnn", Path("out"))
+    assert [f.path.name for f in plan.files] == FILES
+    demo = plan.files[0].content
+    assert demo == (scaffold.DEMOS_DIR / "cnn.py").read_text()  # run-demo and the copy run the same code
+    assert "import dlguide" not in demo and "from dlguide" not in demo
+    requirements = plan.files[-1].content.splitlines()
+    assert requirements[:2] == ["torch==2.14.1", "torchvision==0.29.1"]
+    assert {"numpy", "pillow"} <= set(requirements) and any(r.startswith("scikit-learn") for r in requirements)
+    readme = plan.files[3].content
+    assert "python demo.py --quick" in readme and "--device" in readme
+
+
+def test_dry_run_writes_nothing(demo_cli, tmp_path):
+    target = tmp_path / "project"
+    code, out, _ = demo_cli("scaffold", "lstm", target, "--dry-run")
+    assert code == 0
+    assert out.splitlines() == [f"would write {target / name}" for name in FILES]
+    assert not target.exists()
+
+
+def test_dry_run_json_lists_the_files(demo_cli, tmp_path):
+    code, out, _ = demo_cli("scaffold", "gnn", tmp_path / "p", "--dry-run", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["family"] == "gnn" and result["written"] == []
+    assert [Path(f["path"]).name for f in result["files"]] == FILES
+
+
+def test_refuses_a_non_empty_folder_and_force_keeps_user_files(demo_cli, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    code, out, err = demo_cli("scaffold", "mlp", tmp_path)
+    assert code == 1 and out == ""
+    assert err.strip() == f"dlguide: error: {tmp_path} is not empty; choose an empty folder or pass --force (it overwrites only the files it writes)"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    code, _, _ = demo_cli("scaffold", "mlp", tmp_path, "--force")
+    assert code == 0
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*FILES, "notes.txt"])
+
+
+def test_write_refuses_a_file_in_the_way(tmp_path):
+    (tmp_path / "taken").write_text("x")
+    with pytest.raises(FileExistsRefusal):
+        scaffold.write(scaffold.plan("cnn", "cnn", tmp_path / "taken"), force=True)
+
+
+def test_unknown_family_suggests(demo_cli, tmp_path):
+    code, _, err = demo_cli("scaffold", "ganz", tmp_path / "x")
+    assert code == 2 and "did you mean 'gan'?" in err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", FAMILIES)
+def test_scaffolded_copy_runs_quick_without_dlguide(family, tmp_path, no_dlguide):
+    target = tmp_path / f"dlguide-{family}-demo"
+    scaffold.write(scaffold.plan(family, family, target))
+    done = subprocess.run([sys.executable, "demo.py", "--quick", "--json", "--device", "cpu"],
+                          cwd=target, env=no_dlguide, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["family"] == family
+    assert result["accuracy"]["embeddings"] > result["chance"]
+    if "png" in result["files"]:
+        assert (target / result["files"]["png"]).is_file()
+
+
+def test_scaffolded_copy_reports_bad_usage_in_one_line(tmp_path, no_dlguide):
+    scaffold.write(scaffold.plan("gnn", "gnn", tmp_path / "project"))
+    done = subprocess.run([sys.executable, "demo.py", "--labeled", "2"], cwd=tmp_path / "project", env=no_dlguide, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: gnn demo: argument --labeled: must be a fraction in (0, 1], got 2"
