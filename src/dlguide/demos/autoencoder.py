@@ -51,7 +51,7 @@ class AutoEncoder(nn.Module):
         return self.decoder(z), self.head(z), z
 
 
-def train(model, x, targets, epochs, device, batch=64, noise=0.3, weight=3.0):
+def train(model, x, targets, epochs, device, batch=64, noise=0.3, weight=1.0):
     """Denoising reconstruction on every image, plus cross-entropy on the labeled images' codes."""
     known = np.flatnonzero(targets >= 0)
     y = torch.from_numpy(targets).to(device)

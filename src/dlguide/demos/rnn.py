@@ -5,7 +5,7 @@ positions apart among random filler (A..B, B..A, A..A, B..B). A..B and B..A cont
 only a model that reads in order can separate them; raw propagation compares position-wise one-hot
 vectors, where a marker one step to the left is a different feature. The encoder learns from the labeled
 sequences only, then from its own confident propagated labels (self-training; hidden labels are never
-used). ``--cell lstm|gru|rnn`` picks the recurrent cell; the plain RNN struggles with the long gap.
+used). ``--cell lstm|gru|rnn`` picks the recurrent cell; each reads both ways and averages over time.
 
 Real data: ``--data FILE.csv`` with a text column (``--text-column``, split on spaces or into
 characters) and a label column (``--label-column``) whose empty cells are unlabeled.
