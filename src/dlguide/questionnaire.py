@@ -19,7 +19,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 import yaml
 
@@ -154,6 +154,7 @@ def gather(
     answers_file: Path | None = None,
     describe: str | None = None,
     prompter: Prompter | None = None,
+    on_understood: Callable[[dict[str, str], dict[str, Answer]], None] | None = None,
 ) -> Gathered:
     """Merge the sources into a profile and ask (with ``prompter``) or default what is still open."""
     answers: dict[str, Answer] = read_answers(answers_file, questions) if answers_file else {}
@@ -163,6 +164,8 @@ def gather(
         for qid, value in found.answers.items():
             answers[qid] = parse_answer(questions[qid], value, source="--describe")
             understood[qid] = found.evidence[qid]
+        if on_understood and understood:
+            on_understood(understood, answers)
     for qid, raw in flags.items():
         if raw is not None and raw != [] and qid in questions:
             answers[qid] = parse_answer(questions[qid], raw)
@@ -259,7 +262,7 @@ class TerminalPrompter:
         saved = termios.tcgetattr(fd)
         cursor, chosen, drawn = 0, set(), 0
         try:
-            tty.setcbreak(fd)
+            tty.setcbreak(fd, termios.TCSANOW)  # TCSANOW keeps keys typed ahead
             while True:
                 drawn = self._draw(options, cursor, chosen, multi, drawn)
                 key = self._key(fd)

@@ -52,10 +52,8 @@ def recommend(
     flags = {"data": data, "task": task, "samples": samples, "labeled": labeled, "seq_len": seq_len,
              "compute": compute, "priority": [p for item in priority or [] for p in item.split(",")]}
     prompter = questionnaire.TerminalPrompter() if not no_input and sys.stdin.isatty() else None
-    gathered = questionnaire.gather(base.questions, flags=flags, answers_file=answers, describe=describe,
-                                    prompter=_Announcing(prompter, describe, note) if prompter else None)
-    if describe:
-        note(render_recommend.understood_text(gathered.understood, gathered.profile.answers))
+    gathered = questionnaire.gather(base.questions, flags=flags, answers_file=answers, describe=describe, prompter=prompter,
+                                    on_understood=lambda seen, said: note(render_recommend.understood_text(seen, said)))
     result = engine.recommend(base, gathered.profile)
     if save:
         questionnaire.write_answers(save, result.profile)
@@ -63,22 +61,6 @@ def recommend(
      "markdown": lambda: emit_markdown(render_recommend.to_markdown(result, explain=explain)),
      "rich": lambda: emit(render_recommend.to_rich(result, explain=explain))}[fmt]()
     return _offer_demo(prompter, base, result.ranking[0]) if prompter else 0
-
-
-class _Announcing:
-    """Says what a sentence was understood to mean before the first question, so the asking makes sense."""
-
-    def __init__(self, prompter, describe: str | None, note) -> None:
-        self._prompter, self._describe, self._note, self._told = prompter, describe, note, False
-
-    def __getattr__(self, name):
-        return getattr(self._prompter, name)
-
-    def ask(self, question, number, total):
-        if self._describe and not self._told:
-            self._told = True
-            self._prompter.tell("I could not tell everything from the description; a few questions:")
-        return self._prompter.ask(question, number, total)
 
 
 def _offer_demo(prompter, base, top) -> int:

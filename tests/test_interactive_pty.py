@@ -1,0 +1,116 @@
+"""The interactive `dlguide recommend`, driven through a real pseudo-terminal: arrow keys, Enter, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import select
+import sys
+import time
+
+import pytest
+
+pty = pytest.importorskip("pty", reason="pseudo-terminals need a POSIX system")
+
+DOWN, UP, ENTER, SPACE, CTRL_C = b"\x1b[B", b"\x1b[A", b"\r", b" ", b"\x03"
+
+
+class Terminal:
+    """A child `python -m dlguide ...` on a pseudo-terminal, with a transcript of everything it printed."""
+
+    def __init__(self, *args: str) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "DLGUIDE_KB"}
+        env.update(COLUMNS="120", LINES="40", TERM="xterm")
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the CLI
+            os.execvpe(sys.executable, [sys.executable, "-m", "dlguide", *args], env)
+        self.transcript = b""
+
+    def expect(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.transcript:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"did not see {text!r}; got:\n{self.text()[-2000:]}")
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    raise AssertionError(f"the program ended before {text!r}; got:\n{self.text()[-2000:]}")
+                self.transcript += chunk
+
+    def send(self, *keys: bytes) -> None:
+        for key in keys:
+            os.write(self.fd, key)
+            time.sleep(0.05)  # one key per read, as a person types
+
+    def wait(self, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.1)
+            if ready:
+                try:
+                    self.transcript += os.read(self.fd, 4096)
+                except OSError:
+                    pass
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+        os.kill(self.pid, 9)
+        raise AssertionError(f"the program did not end; got:\n{self.text()[-2000:]}")
+
+    def text(self) -> str:
+        return self.transcript.decode(errors="replace").replace("\r\n", "\n")
+
+
+def test_asks_only_open_questions_with_arrow_keys_and_shows_the_answer():
+    term = Terminal("recommend")
+    term.expect("question 1 of 6")  # no sequence length while the data is not yet known
+    term.expect("I don't know")
+    term.send(DOWN, DOWN, UP, DOWN, ENTER)  # image, video, text: pick text
+    term.expect("question 2 of 7")  # text is sequential, so its length is now asked too
+    term.send(ENTER)  # classify
+    term.expect("question 3 of 7")
+    term.send(b"2k\r")
+    term.expect("question 4 of 7")
+    term.send(b"1.5\r")  # out of range: told why, asked again
+    term.expect("out of range")
+    term.send(b"0.5\r")
+    term.expect("question 5 of 7")
+    term.send(b"40\r")
+    term.expect("question 6 of 7")
+    term.send(ENTER)  # low compute
+    term.expect("question 7 of 7")
+    term.send(SPACE, DOWN, DOWN, SPACE, ENTER)  # speed and stability
+    term.expect("1. Recurrent Neural Network")
+    term.expect("[y/N]")
+    term.send(b"n\r")
+    assert term.wait() == 0
+    output = term.text()
+    assert "Gated Recurrent Unit" in output
+    assert "Speed, Stability" in output
+    assert "Traceback" not in output
+
+
+def test_ctrl_c_leaves_cleanly_with_130():
+    term = Terminal("recommend", "--data", "image")
+    term.expect("question 1 of 5")
+    term.expect("enter picks")  # the menu is up and reading keys
+    term.send(CTRL_C)
+    assert term.wait() == 130
+    output = term.text()
+    assert "Traceback" not in output
+    assert [line for line in output.splitlines() if "interrupted" in line] == ["dlguide: interrupted"]
+
+
+def test_describe_asks_only_what_it_could_not_tell():
+    term = Terminal("recommend", "--describe", "800 chest x-rays, a tenth labeled, find pneumonia on a laptop")
+    term.expect("Understood: data=image (from 'x-rays')")
+    term.expect("question 1 of 1")  # only the priority is left
+    term.send(ENTER)  # nothing toggled: no particular priority
+    term.expect("[y/N]")
+    term.send(b"\r")
+    assert term.wait() == 0
+    assert "1. Convolutional Neural Network" in term.text()

@@ -1,0 +1,133 @@
+"""`dlguide recommend` as a user runs it: exit codes, one-line errors, pure JSON, saved answers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from conftest import run_process
+
+KEYS = {"profile", "recommendations", "advice", "next_steps"}
+
+
+def test_json_contract(cli):
+    result = cli("recommend", "--data", "image", "--task", "classify", "--samples", "800", "--labeled", "0.1",
+                 "--compute", "low", "--json")
+    assert result.code == 0, result.stderr
+    document = result.json()
+    assert set(document) == KEYS
+    assert document["profile"] == {"data": "image", "task": "classify", "samples": 800, "labeled": 0.1,
+                                   "seq_len": "unknown", "compute": "low", "priority": []}
+    recommendations = document["recommendations"]
+    assert len(recommendations) == 8
+    for entry in recommendations:
+        assert {"id", "name", "score", "variant", "reasons", "cautions"} <= set(entry)
+        assert all(isinstance(text, str) for text in entry["reasons"] + entry["cautions"])
+    top = recommendations[0]
+    assert (top["id"], top["variant"]) == ("cnn", "resnet")
+    assert [r["score"] for r in recommendations if not r["excluded"]] == sorted(
+        (r["score"] for r in recommendations if not r["excluded"]), reverse=True)
+    assert any("pretrained" in a for a in document["advice"])
+    assert any("semi-supervised" in a for a in document["advice"])
+    assert document["next_steps"][:3] == [f"dlguide compare cnn {recommendations[1]['id']}", "dlguide run-demo cnn",
+                                          "dlguide scaffold cnn"]
+    assert isinstance(top["what_would_change"], list)
+
+
+def test_rich_output_shows_top_three_reasons_and_changes(cli):
+    result = cli("recommend", "--data", "text", "--task", "classify", "--samples", "2000", "--seq-len", "80")
+    assert result.code == 0, result.stderr
+    assert "1. Recurrent Neural Network" in result.stdout
+    assert "[data-text-sequence +3]" in result.stdout
+    assert "What would change the answer" in result.stdout
+    assert "with more than about 10k samples, Transformer would lead" in result.stdout
+    assert "dlguide compare rnn transformer" in result.stdout
+
+
+def test_explain_prints_the_trace_with_failed_conditions(cli):
+    result = cli("recommend", "--data", "image", "--task", "classify", "--explain", "--markdown")
+    assert result.code == 0, result.stderr
+    assert "## Rule trace" in result.stdout
+    assert "| samples-under-1k | unknown | transformer -3, gan -3, diffusion -3 | samples < 1000 (given: unknown) |" in result.stdout
+    assert "| data-image-grid | yes |" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--data", "pictures", "--task", "classify"],
+         "dlguide: error: unknown value for --data: 'pictures'; did you mean 'image'? (known: image, video, text, audio, "
+         "time-series, tabular, graph, multimodal, unknown)"),
+        (["--data", "image", "--task", "classify", "--labeled", "1.5"],
+         "dlguide: error: --labeled: '1.5' is out of range; expected a fraction from 0 to 1 (0.1 or 10% means one in ten), "
+         "or 'unknown'"),
+        (["--data", "image", "--task", "clasify"], "did you mean 'classify'?"),
+        (["--data", "image", "--task", "classify", "--samples", "lots"], "--samples: expected a whole number of at least 1"),
+        (["--data", "image", "--task", "classify", "--priority", "cheap"], "unknown value for --priority: 'cheap'"),
+        (["--task", "classify"], "dlguide: error: missing answers: --data; give them as flags, or run in a terminal to be asked"),
+        (["--describe", "please help"], "missing answers: --data, --task (--describe did not say)"),
+    ],
+)
+def test_bad_input_is_a_usage_error_in_one_line(cli, args, message):
+    result = cli("recommend", *args)
+    assert result.code == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_input_with_json_gives_a_json_error(cli):
+    result = cli("recommend", "--data", "pictures", "--task", "classify", "--json")
+    assert result.code == 2
+    assert result.json()["error"]["exit_code"] == 2
+
+
+def test_save_then_answers_round_trip(cli, tmp_path):
+    saved = tmp_path / "me.yaml"
+    first = cli("recommend", "--describe", "two million tweets, classify sentiment, 8 GPUs", "--save", saved, "--json")
+    assert first.code == 0, first.stderr
+    assert "Understood: data=text (from 'tweets')" in first.stderr
+    assert yaml.safe_load(saved.read_text())["samples"] == 2_000_000
+    second = cli("recommend", "--answers", saved, "--json")
+    assert second.code == 0, second.stderr
+    assert second.json() == first.json()
+    override = cli("recommend", "--answers", saved, "--compute", "low", "--json")
+    assert override.json()["profile"]["compute"] == "low"
+
+
+def test_broken_answers_file_names_file_and_field(cli, tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text("data: image\ntask: classify\nlabeled: 7\n")
+    result = cli("recommend", "--answers", path)
+    assert result.code == 2
+    assert result.stderr.startswith(f"dlguide: error: {path}: field 'labeled': '7' is out of range") or \
+        f"{path}: field 'labeled'" in result.stderr
+    path.write_text("data: image\ntaks: classify\n")
+    result = cli("recommend", "--answers", path)
+    assert f"{path}: field 'taks': unknown question; did you mean 'task'?" in result.stderr
+
+
+def test_no_input_takes_unknown_for_open_questions(cli):
+    result = cli("recommend", "--data", "graph", "--task", "link", "--no-input", "--json")
+    assert result.code == 0, result.stderr
+    profile = result.json()["profile"]
+    assert profile["samples"] == "unknown" and profile["priority"] == []
+    assert result.json()["recommendations"][0]["id"] == "gnn"
+
+
+def test_stdin_not_a_terminal_never_asks():
+    result = run_process("recommend", "--describe", "800 chest x-rays, find pneumonia", "--json", stdin="y\n")
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["recommendations"][0]["id"] == "cnn"
+    assert "question" not in result.stderr
+    assert "Understood:" in result.stderr
+
+
+def test_describe_without_data_not_interactive_exits_2():
+    result = run_process("recommend", "--describe", "classify things quickly", "--json")
+    assert result.code == 2
+    assert "missing answers: --data (--describe did not say)" in result.stderr
+    assert json.loads(result.stdout)["error"]["kind"] in ("usage", "unknown_name")
