@@ -60,7 +60,8 @@ def recommend(
     {"json": lambda: emit_json(render_recommend.to_json(result)),
      "markdown": lambda: emit_markdown(render_recommend.to_markdown(result, explain=explain)),
      "rich": lambda: emit(render_recommend.to_rich(result, explain=explain))}[fmt]()
-    return _offer_demo(prompter, base, result.ranking[0]) if prompter else 0
+    # Only a conversation ends with an offer: not a fully-flagged run, and never into a JSON or Markdown pipe.
+    return _offer_demo(prompter, base, result.ranking[0]) if prompter and gathered.asked and fmt == "rich" else 0
 
 
 def _offer_demo(prompter, base, top) -> int:
