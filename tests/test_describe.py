@@ -66,3 +66,18 @@ def test_synonyms_come_from_questions_yaml(kb_copy):
     path.write_text(path.read_text().replace("synonyms: [image, photo,", "synonyms: [image, blorbograph, photo,"))
     found = understand("3000 blorbographs", knowledge.load(kb_copy).questions)
     assert found.answers == {"data": "image", "samples": 3000}
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("classify 10-second video clips of actions, 20k clips, one GPU", {"data": "video", "samples": 20000}),
+        ("speech recognition on 1000 hours of audio", {"data": "audio", "task": "translate"}),
+        ("caption images with text", {"data": "multimodal", "task": "translate"}),
+        ("classify DNA sequences of length 100000", {"data": "text", "seq_len": 100000}),
+        ("a 3-layer net on 5000 rows of a spreadsheet", {"data": "tabular", "samples": 5000}),
+    ],
+)
+def test_numbers_that_measure_something_else_are_not_counts(questions, sentence, expected):
+    answers = understand(sentence, questions).answers
+    assert {key: answers.get(key) for key in expected} == expected

@@ -52,9 +52,9 @@ _SEQ_AFTER = re.compile(
     r"samples? (?:per|each|long)|points? (?:per|each|long)|(?:-?step|-?token|-?word|-?frame)s?\b|long\b|per (?:sequence|series|window|clip|sample|document|text|example))"
 )
 _SEQ_BEFORE = re.compile(r"(?:length(?: of)?|sequences? of|windows? of|series of|up to|lengths? around|each of|clips? of)\s*$")
-_SKIP_AFTER = re.compile(
-    r"^\s*(?:gpus?|cpus?|cores?|gb|tb|mb|hours?|minutes?|days?|weeks?|months?|years?|classes|class|categories|labels?\b|"
-    r"dimensions?|features?|columns?|layers?|epochs?|x\d|px|pixels?|by\b|fps|hz|khz|mhz|ms\b|seconds?|%)"
+_SKIP_AFTER = re.compile(  # "10-second clips", "a 3-layer net": a number that measures something else
+    r"^\s*-?\s*(?:gpus?|cpus?|cores?|gb|tb|mb|hours?|minutes?|days?|weeks?|months?|years?|classes|class|categories|labels?\b|"
+    r"dimensions?|dimensional|features?|columns?|layers?|epochs?|x\d|px|pixels?|by\b|fps|hz|khz|mhz|ms\b|seconds?|secs?\b|bits?\b|%)"
 )
 _LABELED_AFTER = re.compile(rf"^\s*(?:of (?:them|these|those|the \w+) )?(?:are |is |have |has |with )?{_LABEL}")
 
