@@ -69,47 +69,69 @@ def _variant(ranked: Ranked) -> str:
     return f" - try {ranked.variant_name or ranked.variant}" if ranked.variant else ""
 
 
+def _heading(title: str) -> Text:
+    return Text(f"\n{title}", style="bold cyan")
+
+
+def _hits(ranked: Ranked) -> Table:
+    """Reasons (+) and cautions (-) with a hanging indent, each tagged with its rule and points."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(ratio=1)
+    for marker, style, hits in (("+", "green", ranked.reasons), ("-", "yellow", ranked.cautions)):
+        for hit in hits:
+            grid.add_row(Text(marker, style=style), Text.assemble(hit.because, (f"  [{hit.rule} {_points(hit)}]", "dim")))
+    if not ranked.reasons and not ranked.cautions:
+        grid.add_row("", Text("No rule spoke about it for this profile.", style="dim"))
+    return grid
+
+
+def _held_back_by(ranked: Ranked) -> str:
+    """The caution that cost the most, named by its rule so a positive-sounding reason reads right."""
+    if not ranked.cautions:
+        return ranked.reasons[0].because if ranked.reasons else ""
+    worst = max(ranked.cautions, key=lambda hit: (hit.action == "exclude", hit.weight))
+    return f"{worst.rule} ({_points(worst)}): {worst.because}"
+
+
 def to_rich(result: Result, *, explain: bool = False) -> Group:
     """Top three as panels with their reasons and cautions, the rest as a table, then advice and steps."""
     parts: list[Any] = [Text(f"Profile: {_profile_line(result.profile)}", style="dim")]
     for rank, ranked in enumerate(result.ranking[:TOP], start=1):
-        body = Text()
-        for hit in ranked.reasons:
-            body.append(f"  + {hit.because}", style="green")
-            body.append(f"  [{hit.rule} {_points(hit)}]\n", style="dim")
-        for hit in ranked.cautions:
-            body.append(f"  - {hit.because}", style="yellow")
-            body.append(f"  [{hit.rule} {_points(hit)}]\n", style="dim")
-        if not ranked.reasons and not ranked.cautions:
-            body.append("  No rule spoke about it for this profile.\n", style="dim")
-        title = f"{rank}. {ranked.name} ({ranked.id}){_variant(ranked)}"
+        title = Text(f"{rank}. {ranked.short} · {ranked.name}{_variant(ranked)}", style="bold")
         status = "excluded" if ranked.excluded else f"score {ranked.score}"
-        parts.append(Panel(body, title=title, subtitle=status, title_align="left", subtitle_align="right"))
+        parts.append(Panel(_hits(ranked), title=title, subtitle=status, title_align="left", subtitle_align="right"))
     rest = result.ranking[TOP:]
     if rest:
-        table = Table(title="The others", title_justify="left", show_edge=False)
-        for column in ("rank", "family", "score", "main reason"):
-            table.add_column(column)
+        table = Table(title="The others", title_justify="left", show_edge=False, expand=True)
+        table.add_column("#", no_wrap=True)
+        table.add_column("family", no_wrap=True)
+        table.add_column("score", no_wrap=True, justify="right")
+        table.add_column("what held it back", ratio=1)
         for rank, ranked in enumerate(rest, start=TOP + 1):
-            main = (ranked.cautions or ranked.reasons)
-            table.add_row(str(rank), f"{ranked.name} ({ranked.id})",
-                          "excluded" if ranked.excluded else str(ranked.score), main[0].because if main else "")
-        parts.append(table)
+            table.add_row(str(rank), ranked.short, "excluded" if ranked.excluded else str(ranked.score),
+                          _held_back_by(ranked))
+        parts += [Text(""), table]
     if result.advice:
-        parts.append(Text("Advice", style="bold"))
-        for item in result.advice:
-            see = f" (dlguide show {item.see})" if item.see else ""
-            parts.append(Text(f"  * {item.text}{see}"))
+        parts.append(_heading("Advice"))
+        parts.append(_bullet_list([f"{a.text}" + (f" (dlguide show {a.see})" if a.see else "") for a in result.advice]))
     if result.changes:
-        parts.append(Text(f"What would change the answer (now: {result.ranking[0].id})", style="bold"))
-        for change in result.changes:
-            parts.append(Text(f"  * {change.text}"))
-    parts.append(Text("Next steps", style="bold"))
-    for step in result.next_steps:
-        parts.append(Text(f"  $ {step}"))
+        parts.append(_heading(f"What would change the answer (now: {result.ranking[0].short})"))
+        parts.append(_bullet_list([change.text for change in result.changes]))
+    parts.append(_heading("Next steps"))
+    parts += [Text(f"  $ {step}") for step in result.next_steps]
     if explain:
-        parts.append(_trace_table(result))
+        parts += [Text(""), _trace_table(result)]
     return Group(*parts)
+
+
+def _bullet_list(items: list[str]) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(ratio=1)
+    for item in items:
+        grid.add_row("•", item)
+    return grid
 
 
 def _trace_table(result: Result) -> Table:
