@@ -131,3 +131,17 @@ def test_describe_without_data_not_interactive_exits_2():
     assert result.code == 2
     assert "missing answers: --data (--describe did not say)" in result.stderr
     assert json.loads(result.stdout)["error"]["kind"] in ("usage", "unknown_name")
+
+
+def test_save_replaces_a_saved_profile_but_never_another_file(cli, tmp_path):
+    profile = tmp_path / "profile.yaml"
+    first = cli("recommend", "--data", "image", "--task", "classify", "--save", profile, "--json")
+    assert first.code == 0 and profile.is_file()
+    again = cli("recommend", "--data", "text", "--task", "classify", "--save", profile, "--json")
+    assert again.code == 0 and "text" in profile.read_text()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my own notes\n")
+    refused = cli("recommend", "--data", "image", "--task", "classify", "--save", notes)
+    assert refused.code == 1
+    assert "the file exists and is not a saved profile" in refused.stderr
+    assert notes.read_text() == "my own notes\n"

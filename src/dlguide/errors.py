@@ -81,6 +81,10 @@ class FileExistsRefusal(DlguideError):
     kind = "would_overwrite"
 
 
+DEMOS_INSTALL = "pip install -c constraints.txt '.[demos]'  (in the dlguide checkout)"
+"""The one command that adds torch, torchvision and scikit-learn, quoted wherever a demo needs them."""
+
+
 class MissingExtraError(DlguideError):
     """Raised when a demo needs torch, torchvision or scikit-learn and the 'demos' extra is not installed."""
 

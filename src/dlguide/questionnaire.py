@@ -24,7 +24,7 @@ from typing import Any, Callable, Protocol
 import yaml
 
 from dlguide.describe import understand
-from dlguide.errors import UnknownNameError, UsageError
+from dlguide.errors import FileExistsRefusal, UnknownNameError, UsageError
 from dlguide.rules_schema import UNKNOWN, Answer, Profile, Question
 
 _DONT_KNOW = {UNKNOWN, "?", "dont-know", "don't know", "dont know", "idk", "none", ""}
@@ -143,8 +143,24 @@ def read_answers(path: Path, questions: dict[str, Question]) -> dict[str, Answer
 
 
 def write_answers(path: Path, profile: dict[str, Any]) -> None:
-    """Save a profile so that ``--answers`` reproduces this run."""
-    Path(path).write_text(yaml.safe_dump(dict(profile), sort_keys=False, allow_unicode=True), encoding="utf-8")
+    """Save a profile so that ``--answers`` reproduces this run; only an earlier saved profile is replaced."""
+    path = Path(path)
+    if path.is_dir():
+        raise FileExistsRefusal(f"--save {path}: is a folder; give a file name such as {path / 'profile.yaml'}")
+    if path.exists() and not _is_saved_profile(path, profile):
+        raise FileExistsRefusal(f"--save {path}: the file exists and is not a saved profile; choose another name")
+    try:
+        path.write_text(yaml.safe_dump(dict(profile), sort_keys=False, allow_unicode=True), encoding="utf-8")
+    except OSError as exc:
+        raise FileExistsRefusal(f"--save {path}: cannot write: {exc.strerror or exc}") from exc
+
+
+def _is_saved_profile(path: Path, profile: dict[str, Any]) -> bool:
+    try:
+        existing = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(existing, dict) and bool(existing) and set(existing) <= set(profile)
 
 
 def gather(
@@ -228,18 +244,25 @@ class TerminalPrompter:
         self.out.write(message + "\n")
         self.out.flush()
 
+    def _paint(self, code: str, text: str) -> str:
+        """Colour for a terminal; plain text under NO_COLOR (no-color.org) or when not a terminal."""
+        if os.environ.get("NO_COLOR") or not getattr(self.out, "isatty", lambda: False)():
+            return text
+        return f"\x1b[{code}m{text}\x1b[0m"
+
     def confirm(self, message: str) -> bool:
         self.out.write(f"{message} [y/N] ")
         self.out.flush()
         return self._line().strip().lower() in ("y", "yes")
 
     def ask(self, question: Question, number: int, total: int) -> Answer:
-        self.tell(f"\n\x1b[1mquestion {number} of {total}:\x1b[0m {question.prompt}")
-        self.tell(f"\x1b[2m  {question.help}\x1b[0m")
+        self.tell(f"\n{self._paint('1', f'question {number} of {total}:')} {question.prompt}")
+        self.tell(self._paint("2", f"  {question.help}"))
         if question.kind in ("choice", "multi"):
             options = [(c.id, c.label, c.explain) for c in question.choices]
             options.append((UNKNOWN, "I don't know", "Leave it open; the advice will not rely on it."))
             return self._menu(options, multi=question.kind == "multi")
+        self.tell(self._paint("2", "  (type a value and press Enter; Enter alone means I don't know)"))
         self.out.write("  > ")
         self.out.flush()
         return self._line().strip() or UNKNOWN
@@ -285,7 +308,7 @@ class TerminalPrompter:
             picked = [options[cursor][0]] if options[cursor][0] == UNKNOWN else []
         self.out.write(f"\x1b[{drawn}F\x1b[J")
         labels = [label for oid, label, _ in options if oid in picked]
-        self.tell(f"  \x1b[32m✓\x1b[0m {', '.join(labels) or 'nothing in particular'}")
+        self.tell(f"  {self._paint('32', '✓')} {', '.join(labels) or 'nothing in particular'}")
         return picked if multi else picked[0]
 
     def _draw(self, options, cursor: int, chosen: set, multi: bool, drawn: int) -> int:
@@ -293,12 +316,12 @@ class TerminalPrompter:
         if drawn:
             self.out.write(f"\x1b[{drawn}F\x1b[J")
         hint = "arrows move, space toggles, enter confirms" if multi else "arrows move, enter picks"
-        lines = [f"\x1b[2m  ({hint})\x1b[0m"]
+        lines = [self._paint("2", f"  ({hint})")]
         for index, (_, label, explain) in enumerate(options):
             mark = ("[x] " if index in chosen else "[ ] ") if multi else ""
             pointer = "❯" if index == cursor else " "
             text = f"{pointer} {mark}{label} - {explain}"[:width]
-            lines.append(f"\x1b[7m{text}\x1b[0m" if index == cursor else text)
+            lines.append(self._paint("7", text) if index == cursor else text)
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
         return len(lines)

@@ -15,10 +15,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from dlguide.errors import DEMOS_INSTALL
 from dlguide.options import JsonOption, KbOption, MarkdownOption, output_format
-
-INSTALL_DEMOS = "pip install -e '.[demos]' -c constraints.txt"
-
 
 def _opt(flag: str, text: str):
     return typer.Option(flag, help=text, show_default=False)
@@ -70,7 +68,7 @@ def _offer_demo(prompter, base, top) -> int:
     if not top.has_demo:
         return 0
     installed = all(importlib.util.find_spec(name) is not None for name in ("torch", "sklearn"))
-    if questionnaire.demo_offer(prompter, top.id, base.families[top.id].short, installed, INSTALL_DEMOS):
+    if questionnaire.demo_offer(prompter, top.id, base.families[top.id].short, installed, DEMOS_INSTALL):
         return subprocess.run([sys.executable, "-m", "dlguide", "run-demo", top.id], check=False).returncode
     return 0
 
