@@ -59,6 +59,17 @@ _SKIP_AFTER = re.compile(  # "10-second clips", "a 3-layer net": a number that m
 _LABELED_AFTER = re.compile(rf"^\s*(?:of (?:them|these|those|the \w+) )?(?:are |is |have |has |with )?{_LABEL}")
 
 
+# Between the words of a phrase a sentence may put an article or a possessive: "remove the noise".
+_FILLER = r"(?:\s+(?:the|a|an|my|our|their|its|his|her|your|these|those|some|all|new))?\s+"
+# Nouns that say only that there is data; the word right before them says what kind ("EEG recordings").
+_GENERIC_HEAD = re.compile(r"(?:recording|signal|reading|record|log|stream|file|data|sequence|clip|sample)s?")
+
+
+def _phrase(synonym: str) -> str:
+    """A synonym as a pattern: its words in order, a filler word allowed between them."""
+    return _FILLER.join(re.escape(word) for word in synonym.lower().split())
+
+
 @dataclass
 class Understood:
     """What a sentence said: answers by question id, and the words each answer came from."""
@@ -90,7 +101,7 @@ def _read_choices(text: str, questions: dict[str, Question], found: Understood) 
             continue
         for choice in question.choices:
             for synonym in {choice.id, choice.label.lower(), *choice.synonyms}:
-                pattern = r"(?<![\w])" + re.escape(synonym.lower()) + r"(?:e?s)?(?![\w])"
+                pattern = r"(?<![\w])" + _phrase(synonym) + r"(?:e?s)?(?![\w])"
                 for match in re.finditer(pattern, text):
                     matches.append((match.start(), match.end(), len(synonym), question.id, choice.id, match.group(0)))
     # Longest phrase first, so "no gpu" beats "gpu", "gpus" beats "gpu" and "anomaly detection" beats "detection".
@@ -104,7 +115,10 @@ def _read_choices(text: str, questions: dict[str, Question], found: Understood) 
     kept.sort(key=lambda m: m[0])
     by_question: dict[str, list[tuple]] = {}
     for match in kept:
-        by_question.setdefault(match[3], []).append(match)
+        hits = by_question.setdefault(match[3], [])
+        if hits and _GENERIC_HEAD.fullmatch(match[5]) and re.fullmatch(r"[\s-]*", text[hits[-1][1]: match[0]]):
+            continue  # "EEG recordings", "audio signal": a generic noun takes its kind from the word before it
+        hits.append(match)
     for question_id, hits in by_question.items():
         question = questions[question_id]
         if question.kind == "multi":
@@ -117,8 +131,9 @@ def _read_choices(text: str, questions: dict[str, Question], found: Understood) 
             # Two kinds of media at once ("images with their captions") is what multimodal means.
             found.put(question_id, "multimodal", " + ".join(dict.fromkeys(h[5] for h in hits if h[4] in perceptual)))
             continue
-        # Several different answers: the most specific phrase wins ("forecast" over "prices"), then the first.
-        best = min(hits, key=lambda hit: (-hit[2], hit[0]))
+        # Several different answers: a named kind beats a generic noun ("recordings of EEG"), then the most
+        # specific phrase wins ("forecast" over "prices"), then the first.
+        best = min(hits, key=lambda hit: (bool(_GENERIC_HEAD.fullmatch(hit[5])), -hit[2], hit[0]))
         found.put(question_id, best[4], best[5])
 
 
