@@ -17,11 +17,11 @@ reads knowledge skips parsing and validation when nothing changed: start-up time
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import pickle
 import re
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,9 +67,46 @@ class KnowledgeBase:
     root: Path
     families: dict[str, Family]
     techniques: dict[str, Technique]
-    questions: Any = None
-    rules: Any = None
+    _questions: Any = field(default=None, repr=False)
+    _rules: Any = field(default=None, repr=False)
     _names: dict[str, str] = field(default_factory=dict, repr=False)
+    _recommender: bytes | None = field(default=None, repr=False)
+
+    # The recommender's questions and rules are pickled apart in the cache and unpickled on first use,
+    # so that list, show and compare never import their models: start-up time is a feature.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if state["_recommender"] is None:
+            state["_recommender"] = pickle.dumps((state["_questions"], state["_rules"]), pickle.HIGHEST_PROTOCOL)
+        state["_questions"] = state["_rules"] = None
+        return state
+
+    def _unpack(self) -> None:
+        if self._recommender is not None:
+            self._questions, self._rules = pickle.loads(self._recommender)
+            self._recommender = None
+
+    @property
+    def questions(self) -> Any:
+        """The recommender's questions by id (``dlguide.rules_schema``), or None when the folder has none."""
+        self._unpack()
+        return self._questions
+
+    @questions.setter
+    def questions(self, value: Any) -> None:
+        self._unpack()
+        self._questions = value
+
+    @property
+    def rules(self) -> Any:
+        """The recommender's rules file (``dlguide.rules_schema.RulesFile``), or None when the folder has none."""
+        self._unpack()
+        return self._rules
+
+    @rules.setter
+    def rules(self, value: Any) -> None:
+        self._unpack()
+        self._rules = value
 
     def entry(self, entry_id: str) -> Family | Technique:
         return self.families.get(entry_id) or self.techniques[entry_id]
@@ -224,11 +261,11 @@ def _fingerprint(root: Path) -> str:
     """What a cached knowledge base depends on: its files, and the code that validated them."""
     from dlguide import __version__
 
-    digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
+    parts = [__version__, sys.version]
     for path in [*sorted(root.rglob("*.yaml")), *sorted(Path(__file__).parent.glob("*.py"))]:
         stat = path.stat()
-        digest.update(f"|{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()
+        parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
 
 
 def _cache_path(root: Path) -> Path | None:
@@ -236,7 +273,8 @@ def _cache_path(root: Path) -> Path | None:
     if os.environ.get("DLGUIDE_NO_CACHE", "") not in ("", "0") or not root.is_dir():
         return None
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+    folder = str(root.resolve())
+    name = f"{re.sub(r'[^A-Za-z0-9]+', '-', folder).strip('-')[-60:]}-{zlib.crc32(folder.encode()):08x}"
     return base / "dlguide" / f"kb-{name}.pickle"
 
 

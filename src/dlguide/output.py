@@ -7,7 +7,6 @@ what it asked for and nothing else.
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -33,6 +32,8 @@ def emit(renderable: Any) -> None:
 
 def emit_json(payload: Any) -> None:
     """Print one JSON document on stdout: the whole of stdout for a --json run."""
+    import json  # only the runs that write JSON pay for it
+
     sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 

@@ -23,7 +23,6 @@ from typing import Any, Callable, Protocol
 
 import yaml
 
-from dlguide.describe import understand
 from dlguide.errors import FileExistsRefusal, UnknownNameError, UsageError
 from dlguide.rules_schema import UNKNOWN, Answer, Profile, Question
 
@@ -176,6 +175,8 @@ def gather(
     answers: dict[str, Answer] = read_answers(answers_file, questions) if answers_file else {}
     understood: dict[str, str] = {}
     if describe:
+        from dlguide.describe import understand  # compiles its patterns; only --describe needs them
+
         found = understand(describe, questions)
         for qid, value in found.answers.items():
             answers[qid] = parse_answer(questions[qid], value, source="--describe")

@@ -34,7 +34,7 @@ Answer = Union[str, int, float, list[str]]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Condition(Strict):
@@ -75,13 +75,10 @@ class Any_(Strict):
 class Not(Strict):
     not_: "When" = Field(alias="not", description="True when the condition is false.")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 When = Union[Condition, All, Any_, Not]
-All.model_rebuild()
-Any_.model_rebuild()
-Not.model_rebuild()
 
 
 class Choice(Strict):
