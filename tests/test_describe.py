@@ -36,6 +36,22 @@ def questions():
         ("half of the 3000 images are labeled", {"labeled": 0.5, "samples": 3000, "data": "image"}),
         ("forecast stock prices", {"task": "forecast", "data": "time-series"}),
         ("transcribe speech to text", {"data": "audio", "task": "translate"}),
+        # Articles inside a phrase, generic nouns that take their kind from the word before them, shape nouns.
+        ("remove the noise from old scanned photos", {"data": "image", "task": "denoise"}),
+        ("EEG recordings, classify sleep stages", {"data": "time-series", "task": "classify"}),
+        ("recordings of ECG, find abnormal beats", {"data": "time-series", "task": "anomaly"}),
+        ("fraud ring detection on a transaction graph", {"data": "graph", "task": "classify"}),
+        ("a couple thousand emails, detect phishing", {"data": "text", "task": "classify", "samples": 2000}),
+        ("count cars in dashcam footage", {"data": "video", "task": "detect"}),
+        # Counts of labels given as a part of the whole, spaced thousands, hardware names that are not counts.
+        ("we labeled 500 of our 10,000 images", {"samples": 10000, "labeled": 0.05}),
+        ("labels for about a quarter of them", {"labeled": 0.25}),
+        ("12 000 images", {"samples": 12000}),
+        ("on an RTX 3090, 4000 photos", {"compute": "medium", "samples": 4000}),
+        ("we have a single A100", {"compute": "medium"}),
+        ("it must run on a Jetson Nano", {"compute": "low"}),
+        ("we need to explain each decision to doctors", {"priority": ["interpretability"]}),
+        ("match product photos to their descriptions", {"data": "multimodal"}),
     ],
 )
 def test_understands(questions, text, expected):

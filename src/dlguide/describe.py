@@ -25,7 +25,7 @@ _WORD_NUMBERS = {
     "hundreds of": 300, "thousands of": 3000, "millions of": 3e6, "half a": 0.5, "a handful of": 5,
 }
 _NUMBER = re.compile(
-    r"(?<![\w.])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>k|m|mm|b|thousand|million|billion|hundred)?(?![\w])"
+    r"(?<![\w.])(?P<num>\d{1,3}(?: \d{3})+(?![\d.,-])|\d+(?:[.,]\d+)*)\s*(?P<unit>k|m|mm|b|thousand|million|billion|hundred)?(?![\w])"
     r"|(?<![\w])(?P<words>a few|a couple of|a couple|several|a dozen|dozens of|tens of|hundreds of|thousands of|"
     r"millions of|half a|a handful of|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|an|a)\s+(?P<wunit>hundred|thousand|million|billion)s?"
@@ -56,13 +56,19 @@ _SKIP_AFTER = re.compile(  # "10-second clips", "a 3-layer net": a number that m
     r"^\s*-?\s*(?:gpus?|cpus?|cores?|gb|tb|mb|hours?|minutes?|days?|weeks?|months?|years?|classes|class|categories|labels?\b|"
     r"dimensions?|dimensional|features?|columns?|layers?|epochs?|x\d|px|pixels?|by\b|fps|hz|khz|mhz|ms\b|seconds?|secs?\b|bits?\b|%)"
 )
+_SKIP_BEFORE = re.compile(r"(?<![\w])(?:rtx|gtx|rx|quadro|tesla|jetson|iphone|pixel|galaxy|python|version|v|top|top-)\s*$")
+_PART_OF = re.compile(r"\s+(?:out\s+)?of\s+(?:(?:our|the|all|these|those|my|your|their|total|a total of)\s+)*")
 _LABELED_AFTER = re.compile(rf"^\s*(?:of (?:them|these|those|the \w+) )?(?:are |is |have |has |with )?{_LABEL}")
 
 
 # Between the words of a phrase a sentence may put an article or a possessive: "remove the noise".
-_FILLER = r"(?:\s+(?:the|a|an|my|our|their|its|his|her|your|these|those|some|all|new))?\s+"
+_FILLER = r"(?:\s+(?:the|a|an|my|our|their|its|his|her|your|these|those|some|all|new|each|every))?\s+"
 # Nouns that say only that there is data; the word right before them says what kind ("EEG recordings").
 _GENERIC_HEAD = re.compile(r"(?:recording|signal|reading|record|log|stream|file|data|sequence|clip|sample)s?")
+# Nouns that name the data's shape; the word before them only says what it is made of ("transaction graph").
+_SHAPE_HEAD = re.compile(r"(?:graph|table|spreadsheet)s?")
+# Object detection draws boxes in pictures; elsewhere "detect spam" asks for a yes/no answer.
+_PICTURES = ("image", "video", "multimodal")
 
 
 def _phrase(synonym: str) -> str:
@@ -116,8 +122,11 @@ def _read_choices(text: str, questions: dict[str, Question], found: Understood) 
     by_question: dict[str, list[tuple]] = {}
     for match in kept:
         hits = by_question.setdefault(match[3], [])
-        if hits and _GENERIC_HEAD.fullmatch(match[5]) and re.fullmatch(r"[\s-]*", text[hits[-1][1]: match[0]]):
+        adjacent = hits and re.fullmatch(r"[\s-]*", text[hits[-1][1]: match[0]])
+        if adjacent and _GENERIC_HEAD.fullmatch(match[5]):
             continue  # "EEG recordings", "audio signal": a generic noun takes its kind from the word before it
+        if adjacent and _SHAPE_HEAD.fullmatch(match[5]):
+            hits.pop()  # "transaction graph": the shape noun decides
         hits.append(match)
     for question_id, hits in by_question.items():
         question = questions[question_id]
@@ -135,6 +144,9 @@ def _read_choices(text: str, questions: dict[str, Question], found: Understood) 
         # specific phrase wins ("forecast" over "prices"), then the first.
         best = min(hits, key=lambda hit: (bool(_GENERIC_HEAD.fullmatch(hit[5])), -hit[2], hit[0]))
         found.put(question_id, best[4], best[5])
+    task, data = found.answers.get("task"), found.answers.get("data")
+    if task == "detect" and data and data not in _PICTURES and "classify" in questions["task"].choice_ids():
+        found.answers["task"] = "classify"
 
 
 def _read_fraction(text: str, questions: dict[str, Question], found: Understood, taken: list) -> None:
@@ -162,6 +174,7 @@ def _read_fraction(text: str, questions: dict[str, Question], found: Understood,
             taken.append(hit.span())
     for words, value in sorted(_WORD_FRACTIONS.items(), key=lambda item: -len(item[0])):
         hit = re.search(rf"(?<![\w]){re.escape(words)}(?: of(?: [\w,]+){{1,4}}?)?(?: (?:are|is|have|has|with|were))? {_LABEL}", text)
+        hit = hit or re.search(rf"{_LABEL} (?:for|on|in) (?:only |just |about |around |roughly )?{re.escape(words)}(?![\w])", text)
         if hit:
             found.put(question_id, value, hit.group(0))
     if match:
@@ -173,9 +186,12 @@ def _read_numbers(text: str, questions: dict[str, Question], found: Understood, 
     samples_id = counted[0] if counted else None
     length_id = counted[1] if len(counted) > 1 else None
     labeled_count = None
+    _read_part_of(text, questions, found, taken, samples_id)
     for match in _NUMBER.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue
+        if _SKIP_BEFORE.search(text[max(0, match.start() - 12): match.start()]):
+            continue  # "RTX 3090", "Python 3": a name, not a count
         value = _value(match)
         if value is None or value <= 0:
             continue
@@ -200,9 +216,25 @@ def _read_numbers(text: str, questions: dict[str, Question], found: Understood, 
         found.put(fractions[0], round(min(labeled_count[0] / total, 1.0), 4), labeled_count[1])
 
 
+def _read_part_of(text: str, questions: dict[str, Question], found: Understood, taken: list, samples_id) -> None:
+    """ "we labelled 500 of our 10,000 images": the second number counts the examples, the first the labels."""
+    fractions = [q.id for q in questions.values() if q.kind == "fraction"]
+    numbers = [m for m in _NUMBER.finditer(text) if not any(start <= m.start() < end for start, end in taken)]
+    for part, whole in zip(numbers, numbers[1:]):
+        near = text[max(0, part.start() - 30): part.start()] + " " + text[whole.end(): whole.end() + 40]
+        if not (_PART_OF.fullmatch(text[part.end(): whole.start()]) and re.search(_LABEL, near) and fractions and samples_id):
+            continue
+        count, total = _value(part), _value(whole)
+        if count and total and 0 < count <= total:
+            found.put(samples_id, int(total), whole.group(0))
+            found.put(fractions[0], round(count / total, 4), text[part.start(): whole.end()])
+            taken.extend([part.span(), whole.span()])
+            return
+
+
 def _value(match: re.Match) -> float | None:
     if match.group("num"):
-        digits = match.group("num")
+        digits = match.group("num").replace(" ", "")  # "12 000"
         digits = digits.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", digits) else digits.replace(",", ".")
         try:
             number = float(digits)
