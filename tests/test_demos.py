@@ -21,11 +21,7 @@ GENERATIVE = {"autoencoder", "gan", "diffusion"}
 # loose floors for --quick runs (a few seconds of training); chance is 0.1 to 0.33
 FLOORS = {"cnn": 0.5, "rnn": 0.5, "transformer": 0.5, "autoencoder": 0.5, "gan": 0.3, "diffusion": 0.5, "gnn": 0.8, "mlp": 0.7}
 RESULT_KEYS = {"family", "variant", "dataset", "n_samples", "n_labeled", "device", "seed", "versions", "timings", "accuracy", "warnings", "files"}
-WRAPPER = (
-    "import sys; from dlguide import cli; from dlguide.commands import demo\n"
-    "if 'run-demo' not in [c.name for c in cli.app.registered_commands]: demo.register(cli.app)\n"
-    "sys.exit(cli.run(sys.argv[1:]))"
-)
+WRAPPER = "import sys; from dlguide import cli; sys.exit(cli.run(sys.argv[1:]))"
 
 
 def run_main(family: str, argv: list[str], capsys) -> tuple[dict, dict]:
@@ -41,10 +37,6 @@ def run_main(family: str, argv: list[str], capsys) -> tuple[dict, dict]:
 def demo_cli(capsys):
     """Run ``dlguide ARGS`` through the real error boundary, with run-demo and scaffold registered."""
     from dlguide import cli
-    from dlguide.commands import demo
-
-    if "run-demo" not in [c.name for c in cli.app.registered_commands]:
-        demo.register(cli.app)
 
     def invoke(*args):
         capsys.readouterr()

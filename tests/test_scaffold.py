@@ -20,10 +20,6 @@ FILES = ["demo.py", "lpkit.py", "lpdata.py", "README.md", "requirements.txt"]
 @pytest.fixture
 def demo_cli(capsys):
     from dlguide import cli
-    from dlguide.commands import demo
-
-    if "scaffold" not in [c.name for c in cli.app.registered_commands]:
-        demo.register(cli.app)
 
     def invoke(*args):
         capsys.readouterr()

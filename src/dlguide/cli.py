@@ -9,6 +9,7 @@ message on stderr (and, with ``--json``, a JSON error object on stdout) and the 
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -18,18 +19,16 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from dlguide import __version__
-from dlguide.commands import demo, kb_cmd, read, recommend
 from dlguide.errors import EXIT_INTERRUPTED, EXIT_USAGE, EXIT_USER_ERROR, DlguideError
 from dlguide.output import emit_json, note
 
-app = typer.Typer(
-    name="dlguide",
-    help="Which deep-learning architecture fits my data and my goal, and what does it look like running?",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# Which module of dlguide.commands registers each command, in --help order. A run builds only the
+# group it invokes: typer parses every registered command's signature on each run, and start-up time
+# is a feature. --help and unknown names build them all, so listings and did-you-mean see everything.
+COMMAND_GROUPS = {
+    "recommend": "recommend", "list": "read", "show": "read", "compare": "read",
+    "run-demo": "demo", "scaffold": "demo", "kb": "kb_cmd",
+}
 
 
 def _show_version(value: bool) -> None:
@@ -38,7 +37,6 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
@@ -48,8 +46,22 @@ def _root(
     """Ask which architecture fits, read the knowledge behind the answer, and watch a demo run."""
 
 
-for module in (recommend, read, demo, kb_cmd):
-    module.register(app)
+def build_app(argv: list[str] | None = None) -> typer.Typer:
+    """The typer app with the command groups that ``argv`` needs (all of them when argv is None)."""
+    app = typer.Typer(
+        name="dlguide",
+        help="Which deep-learning architecture fits my data and my goal, and what does it look like running?",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    named = next((arg for arg in argv or [] if not arg.startswith("-")), None)
+    groups = [COMMAND_GROUPS[named]] if named in COMMAND_GROUPS else list(dict.fromkeys(COMMAND_GROUPS.values()))
+    for group in groups:
+        importlib.import_module(f"dlguide.commands.{group}").register(app)
+    return app
 
 
 def _fail(message: str, code: int, *, as_json: bool, payload: dict | None = None) -> int:
@@ -64,7 +76,7 @@ def run(argv: list[str]) -> int:
     as_json = "--json" in argv
     debug = "--debug" in argv or os.environ.get("DLGUIDE_DEBUG", "") not in ("", "0")
     try:
-        result = app(args=argv, prog_name="dlguide", standalone_mode=False)
+        result = build_app(argv)(args=argv, prog_name="dlguide", standalone_mode=False)
     except (KeyboardInterrupt, Abort):
         result = EXIT_INTERRUPTED
     except TyperException as exc:  # typer's own parse errors: unknown option, missing argument, bad value
