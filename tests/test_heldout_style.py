@@ -290,3 +290,31 @@ def test_covers_every_family_data_and_task(cli):
     assert expected == set(kb.families)
     assert {f["--data"] for f in flags} == set(questions["data"].choice_ids()) - {"unknown"}
     assert {f["--task"] for f in flags} == set(questions["task"].choice_ids()) - {"unknown"}
+
+
+ANSWER_QUALITY = [
+    # flags, family -> expected variant, words the advice must contain
+    ("--data image --task classify --samples 800 --labeled 0.1 --compute low", {"cnn": "resnet"}, ["pretrained", "semi-supervised"]),
+    ("--data tabular --task classify --samples 5000 --compute low", {"mlp": "mlp"}, ["gradient-boosted trees"]),
+    ("--data image --task generate --samples 50000 --compute medium", {"diffusion": "latent"}, ["GAN samples fast", "fidelity"]),
+    ("--data text --task classify --samples 300 --seq-len 30 --compute low", {"rnn": "gru"}, ["pretrained", "need a lot of data"]),
+    ("--data time-series --task forecast --samples 100000 --seq-len 800 --compute medium", {"rnn": "lstm"}, []),
+    ("--data text --task generate --samples 1000000 --compute high", {"transformer": "decoder-only"}, []),
+    ("--data text --task translate --samples 1000000 --compute high", {"transformer": "encoder-decoder"}, []),
+    ("--data multimodal --task generate --samples 1000000 --compute medium", {"diffusion": "latent"}, []),
+    ("--data image --task generate --samples 3000 --compute medium --priority stability", {"autoencoder": "vae"}, ["need a lot of data"]),
+    ("--data multimodal --task classify --samples 500 --compute low", {}, ["CLIP"]),
+]
+
+
+@pytest.mark.parametrize("flags, variants, advice", ANSWER_QUALITY, ids=[a[0] for a in ANSWER_QUALITY])
+def test_variants_and_advice(cli, flags, variants, advice):
+    """The rest of the answer: the variant named for each family and the advice a practitioner would give."""
+    result = cli("recommend", *flags.split(), "--json")
+    assert result.code == 0, result.stderr
+    document = result.json()
+    named = {r["id"]: r["variant"] for r in document["recommendations"]}
+    assert {family: named[family] for family in variants} == variants
+    text = " ".join(a if isinstance(a, str) else str(a) for a in document["advice"])
+    for words in advice:
+        assert words in text, text
