@@ -14,9 +14,9 @@ changes to the profile that would put another family first, and the next command
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from pydantic import BaseModel, Field
 
 from dlguide.errors import KnowledgeError
 from dlguide.rules_schema import UNKNOWN, All, Any_, Condition, Not, Profile, Question, Rule
@@ -34,52 +34,60 @@ _CHOICE_DISTANCE = {"data": 3.0, "task": 2.5}
 _MAX_CHANGES = 3
 
 
-class Hit(BaseModel):
-    rule: str = Field(description="Id of the rule.")
-    action: str = Field(description="raise, lower or exclude.")
-    weight: int = Field(description="Points the rule added or took (0 for exclude).")
-    because: str = Field(description="The rule's reason, as shown to the user.")
-    source: str = Field(description="Where the rule's knowledge comes from.")
+# The result is plain dataclasses: it is built here, never parsed from outside, and the "what would
+# change" search ranks the families many times per run, so validation would only cost start-up time.
+@dataclass
+class Hit:
+    rule: str  # id of the rule
+    action: str  # raise, lower or exclude
+    weight: int  # points the rule added or took (0 for exclude)
+    because: str  # the rule's reason, as shown to the user
+    source: str  # where the rule's knowledge comes from
 
 
-class Ranked(BaseModel):
+@dataclass
+class Ranked:
     id: str
     name: str
     short: str
     score: int
     excluded: bool = False
-    variant: Optional[str] = Field(default=None, description="Suggested variant id, when a rule names one.")
+    variant: Optional[str] = None  # suggested variant id, when a rule names one
     variant_name: Optional[str] = None
-    variant_rule: Optional[str] = Field(default=None, description="The rule that chose the variant.")
-    reasons: list[Hit] = Field(default_factory=list, description="Rules that raised it.")
-    cautions: list[Hit] = Field(default_factory=list, description="Rules that lowered or excluded it.")
+    variant_rule: Optional[str] = None  # the rule that chose the variant
+    reasons: list[Hit] = field(default_factory=list)  # rules that raised it
+    cautions: list[Hit] = field(default_factory=list)  # rules that lowered or excluded it
     has_demo: bool = False
 
 
-class TraceEntry(BaseModel):
+@dataclass
+class TraceEntry:
     rule: str
     fired: bool
-    state: str = Field(description="true, false or unknown: the value of the rule's condition.")
-    failed: Optional[str] = Field(default=None, description="For a rule that did not fire: the condition that failed.")
-    effects: list[str] = Field(default_factory=list, description="What the rule does, e.g. 'cnn +5'.")
+    state: str  # true, false or unknown: the value of the rule's condition
+    failed: Optional[str] = None  # for a rule that did not fire: the condition that failed
+    effects: list[str] = field(default_factory=list)  # what the rule does, e.g. 'cnn +5'
 
 
-class AdviceItem(BaseModel):
+@dataclass
+class AdviceItem:
     id: str
     text: str
-    see: Optional[str] = None
     rule: str
+    see: Optional[str] = None
 
 
-class Change(BaseModel):
+@dataclass
+class Change:
     question: str
     value: Any
-    leader: str = Field(description="The family that would come first after the change.")
-    distance: float = Field(description="How far the change is from the given profile; smaller is nearer.")
-    text: str = Field(description="The change phrased for a person.")
+    leader: str  # the family that would come first after the change
+    distance: float  # how far the change is from the given profile; smaller is nearer
+    text: str  # the change phrased for a person
 
 
-class Result(BaseModel):
+@dataclass
+class Result:
     profile: dict[str, Any]
     base_score: int
     ranking: list[Ranked]
