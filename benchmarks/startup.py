@@ -4,12 +4,14 @@ Runs each command and ``floor_app.py`` alternately in fresh processes (so they s
 noise), takes the median wall time of each, and prints the ratio to the floor. The target is at most
 1.2x. Run it with the interpreter dlguide is installed in:
 
-    python benchmarks/startup.py [--runs 15]
+    python benchmarks/startup.py [--runs 15] [--output benchmarks/results/startup.md]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each command (default 15)")
     parser.add_argument("--target", type=float, default=1.2, help="ratio to report as met (default 1.2)")
+    parser.add_argument("--output", type=Path, help="also write the table (Markdown) to this file")
     args = parser.parse_args(argv)
     programs = {"floor (typer+rich+pydantic+yaml)": FLOOR}
     programs.update({name: [sys.executable, "-m", "dlguide", *cmd] for name, cmd in COMMANDS.items()})
@@ -50,13 +53,19 @@ def main(argv: list[str] | None = None) -> None:
         for name, program in programs.items():
             times[name].append(wall_time(program))
     floor = statistics.median(next(iter(times.values())))
-    print(f"| command | median s | ratio to floor | target <= {args.target}x |")
-    print("|---|---|---|---|")
+    lines = [f"| command | median s | ratio to floor | target <= {args.target}x |", "|---|---|---|---|"]
     for name, samples in times.items():
         median = statistics.median(samples)
         ratio = median / floor
         verdict = "" if name.startswith("floor") else ("met" if ratio <= args.target else "NOT met")
-        print(f"| {name} | {median:.3f} | {ratio:.2f}x | {verdict} |")
+        lines.append(f"| {name} | {median:.3f} | {ratio:.3f}x | {verdict} |")
+    table = "\n".join(lines)
+    print(table)
+    if args.output:
+        header = (f"Start-up, median of {args.runs} alternating runs each, Python {sys.version.split()[0]}, "
+                  f"{platform.machine()} with {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}.\n\n")
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(header + table + "\n")
 
 
 if __name__ == "__main__":
