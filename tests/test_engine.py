@@ -149,3 +149,20 @@ def test_engine_is_pure():
     source = (REPO / "src" / "dlguide" / "engine.py").read_text()
     for forbidden in ("import typer", "import rich", "import torch", "print(", "open("):
         assert forbidden not in source
+
+
+def test_data_hunger_advice_only_where_data_hungry_families_are_in_play():
+    from dlguide import kb as knowledge
+    from dlguide import engine
+    from dlguide.questionnaire import gather
+
+    base = knowledge.load()
+
+    def advice_ids(**flags):
+        flags = {"samples": None, "labeled": None, "seq_len": None, "compute": None, "priority": [], **flags}
+        profile = gather(base.questions, flags=flags, prompter=None).profile
+        return [item.id for item in engine.recommend(base, profile).advice]
+
+    assert "data-hunger" not in advice_ids(data="tabular", task="classify", samples="2000")
+    assert "data-hunger" in advice_ids(data="image", task="classify", samples="2000")
+    assert "data-hunger" in advice_ids(data="tabular", task="generate", samples="2000")
