@@ -166,3 +166,20 @@ def test_data_hunger_advice_only_where_data_hungry_families_are_in_play():
     assert "data-hunger" not in advice_ids(data="tabular", task="classify", samples="2000")
     assert "data-hunger" in advice_ids(data="image", task="classify", samples="2000")
     assert "data-hunger" in advice_ids(data="tabular", task="generate", samples="2000")
+
+
+def test_what_would_change_prefers_actionable_changes_and_tries_pairs():
+    from dlguide import kb as knowledge
+    from dlguide import engine
+    from dlguide.questionnaire import gather
+
+    base = knowledge.load()
+    flags = {"data": "image", "task": "classify", "samples": "800", "labeled": "0.1", "seq_len": None,
+             "compute": "low", "priority": []}
+    profile = gather(base.questions, flags=flags, prompter=None).profile
+    first = engine.recommend(base, profile).changes[0]
+    assert first.leader == "transformer"
+    assert first.question == "samples+compute"
+    assert first.text == "with more than about 1M samples and high compute, Transformer would lead"
+    changed = profile.with_answer("samples", first.value[0]).with_answer("compute", first.value[1])
+    assert engine.leader(base, changed) == "transformer"

@@ -13,6 +13,7 @@ changes to the profile that would put another family first, and the next command
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -289,26 +290,55 @@ def _state(state: Optional[bool]) -> str:
 
 
 def nearest_changes(kb, profile: Profile, top: str) -> list[Change]:
-    """The nearest one-answer changes that put another family first, one per new leader, nearest first."""
-    found: dict[str, Change] = {}
+    """The nearest changes that put another family first, one per new leader.
+
+    Changes to the situation (size, labels, sequence length, compute, what matters) come before changes
+    to the data or the task, because a person can act on them. When no single situational answer moves
+    the lead, pairs of them are tried: "with more than about 1M samples and high compute" is advice,
+    where a lone change of either is not enough.
+    """
+    # One change per new leader within each kind, so a data flip cannot hide an actionable change.
+    actionable: dict[str, Change] = {}
+    other: dict[str, Change] = {}
+    situational = []
     for question in kb.questions.values():
         if question.ask_when is not None and evaluate(question.ask_when, profile)[0] is not True:
             continue  # no sequence length for images: a change there would be no advice at all
         for value, distance, phrase in _probes(kb, question, profile):
-            new_leader = leader(kb, profile.with_answer(question.id, value))
-            if new_leader == top:
+            target = other if question.id in _CHOICE_DISTANCE else actionable
+            _consider(kb, target, profile.with_answer(question.id, value), top, question.id, value, distance, phrase)
+            if target is actionable:
+                situational.append((question.id, value, distance, phrase))
+    if not actionable:
+        for first, second in itertools.combinations(situational, 2):
+            if first[0] == second[0]:
                 continue
-            best = found.get(new_leader)
-            if best is None or distance < best.distance:
-                family = kb.families[new_leader]
-                found[new_leader] = Change(
-                    question=question.id,
-                    value=value,
-                    leader=new_leader,
-                    distance=round(distance, 3),
-                    text=f"{phrase}, {family.short} would lead",
-                )
-    return sorted(found.values(), key=lambda c: (c.distance, c.leader))[:_MAX_CHANGES]
+            changed = profile.with_answer(first[0], first[1]).with_answer(second[0], second[1])
+            _consider(kb, actionable, changed, top, f"{first[0]}+{second[0]}", [first[1], second[1]],
+                      first[2] + second[2], _join_phrases(first[3], second[3]))
+    return (sorted(actionable.values(), key=_nearest) + sorted(other.values(), key=_nearest))[:_MAX_CHANGES]
+
+
+def _nearest(change: Change) -> tuple[float, str]:
+    return change.distance, change.leader
+
+
+def _consider(kb, found: dict[str, Change], changed: Profile, top: str, question: str, value: Any,
+              distance: float, phrase: str) -> None:
+    new_leader = leader(kb, changed)
+    if new_leader == top:
+        return
+    best = found.get(new_leader)
+    if best is None or distance < best.distance:
+        found[new_leader] = Change(question=question, value=value, leader=new_leader, distance=round(distance, 3),
+                                   text=f"{phrase}, {kb.families[new_leader].short} would lead")
+
+
+def _join_phrases(first: str, second: str) -> str:
+    """'with 1M samples' + 'with high compute' -> 'with 1M samples and high compute'."""
+    if first.startswith("with ") and second.startswith("with "):
+        second = second[len("with "):]
+    return f"{first} and {second}"
 
 
 def _probes(kb, question: Question, profile: Profile):
