@@ -98,7 +98,8 @@ def to_rich(result: Result, *, explain: bool = False) -> Group:
     """Top three as panels with their reasons and cautions, the rest as a table, then advice and steps."""
     parts: list[Any] = [Text(f"Profile: {_profile_line(result.profile)}", style="dim")]
     for rank, ranked in enumerate(result.ranking[:TOP], start=1):
-        title = Text(f"{rank}. {ranked.short} · {ranked.name}{_variant(ranked)}", style="bold")
+        name = ranked.name if ranked.short in ranked.name else f"{ranked.short} · {ranked.name}"
+        title = Text(f"{rank}. {name}{_variant(ranked)}", style="bold")
         status = "excluded" if ranked.excluded else f"score {ranked.score}"
         parts.append(Panel(_hits(ranked), title=title, subtitle=status, title_align="left", subtitle_align="right"))
     rest = result.ranking[TOP:]
