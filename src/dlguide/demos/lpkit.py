@@ -225,6 +225,24 @@ def random_shift(x):
     return padded[..., dy : dy + x.shape[-2], dx : dx + x.shape[-1]]
 
 
+def random_affine(x, degrees: float = 12.0, shift: float = 0.125, scale: float = 0.1):
+    """Each image turned by up to ``degrees``, moved by up to ``shift`` of its side and scaled by up to
+    ``scale``, independently per image: the same digit as another hand might have written it."""
+    import math
+
+    import torch
+    import torch.nn.functional as F
+
+    n = len(x)
+    angle = (torch.rand(n, device=x.device) * 2 - 1) * math.radians(degrees)
+    zoom = 1 + (torch.rand(n, device=x.device) * 2 - 1) * scale
+    move = (torch.rand(n, 2, device=x.device) * 2 - 1) * shift * 2  # grid coordinates span [-1, 1]
+    cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+    theta = torch.stack([torch.stack([cos, -sin, move[:, 0]], 1), torch.stack([sin, cos, move[:, 1]], 1)], 1)  # N x 2 x 3
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, align_corners=False, padding_mode="zeros")
+
+
 @contextmanager
 def timed(timings: dict, phase: str):
     start = time.perf_counter()
