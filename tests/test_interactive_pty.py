@@ -84,7 +84,7 @@ def test_asks_only_open_questions_with_arrow_keys_and_shows_the_answer():
     term.send(ENTER)  # low compute
     term.expect("question 7 of 7")
     term.send(SPACE, DOWN, DOWN, SPACE, ENTER)  # speed and stability
-    term.expect("1. RNN · Recurrent Neural Network")
+    term.expect("1. Recurrent Neural Network (RNN, LSTM, GRU)")
     term.expect("[y/N]")
     term.send(b"n\r")
     assert term.wait() == 0

@@ -39,7 +39,7 @@ def test_json_contract(cli):
 def test_rich_output_shows_top_three_reasons_and_changes(cli):
     result = cli("recommend", "--data", "text", "--task", "classify", "--samples", "2000", "--seq-len", "80")
     assert result.code == 0, result.stderr
-    assert "1. RNN · Recurrent Neural Network" in result.stdout
+    assert "1. Recurrent Neural Network (RNN, LSTM, GRU)" in result.stdout
     assert "[data-text-sequence +3]" in result.stdout
     assert "What would change the answer" in result.stdout
     assert "with more than about 10k samples, Transformer would lead" in result.stdout
