@@ -27,7 +27,7 @@ def test_list_shows_one_line_per_family_with_its_aliases(cli):
     lines = result.stdout.splitlines()
     for family_id, family in BASE.families.items():
         [line] = [line for line in lines if line.startswith(family_id + " ")]
-        assert family.aliases[0][:12] in line
+        assert min(family.aliases, key=len) in line
 
 
 def test_list_json_is_pure_json_with_every_family(cli):

@@ -62,14 +62,14 @@ def family_list(kb: KnowledgeBase) -> RenderableType:
         if not entries:
             continue
         id_width = max(map(len, entries))
-        names = {entry_id: _display_name(entry) for entry_id, entry in entries.items()}
-        name_width = min(32, max(map(len, names.values())))
+        names = {entry_id: entry.name for entry_id, entry in entries.items()}  # the id already says "cnn"
+        name_width = min(41, max(map(len, names.values())))
         parts.append(Text(title, style="bold"))
         for entry_id, entry in entries.items():
             name = names[entry_id] if len(names[entry_id]) <= name_width else names[entry_id][: name_width - 1] + "…"
-            line = Text.assemble(
-                (f"{entry_id:<{id_width}}  ", "bold"), f"{name:<{name_width}}  ", (", ".join(entry.aliases), "dim")
-            )
+            # Shortest first: the abbreviations people type (lstm, vit, gcn) fit before the spelled-out names.
+            aliases = ", ".join(sorted(entry.aliases, key=len))
+            line = Text.assemble((f"{entry_id:<{id_width}}  ", "bold"), f"{name:<{name_width}}  ", (aliases, "dim"))
             line.no_wrap, line.overflow = True, "ellipsis"
             parts.append(line)
         parts.append(Text(""))
