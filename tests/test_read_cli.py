@@ -152,3 +152,10 @@ def test_every_pair_of_families_has_guidance_both_ways():
     for a, family in BASE.families.items():
         missing = set(BASE.families) - {a} - set(family.preferred_over)
         assert not missing, f"{a} lacks preferred_over for {sorted(missing)}"
+
+
+def test_a_technique_where_a_family_is_needed_says_so(cli):
+    result = cli("compare", "cnn", "transfer")
+    assert result.code == 2
+    assert "'transfer' is a technique (Transfer Learning), not an architecture family" in result.stderr
+    assert "dlguide show transfer_learning" in result.stderr

@@ -78,10 +78,11 @@ def compare(kb: KnowledgeBase, names: list[str], aspects: list[str] | None = Non
         if family_id not in ids:
             ids.append(family_id)
     if len(ids) < 2:
-        typed = " and ".join(repr(n) for n in names) if names else "nothing"
+        typed = " and ".join(repr(name) for name in names)
+        other = next(family for family in [*kb.families[ids[0]].preferred_over, *kb.families] if family != ids[0])
         raise UsageError(
-            f"compare needs at least two different families; {typed} name only {ids[0] if ids else 'none'} "
-            f"(try: dlguide compare {ids[0] if ids else 'cnn'} transformer)"
+            f"compare needs at least two different families; {typed} "
+            f"{'name' if len(names) > 1 else 'names'} only {ids[0]} (try: dlguide compare {ids[0]} {other})"
         )
     families = [kb.families[i] for i in ids]
     rows = [

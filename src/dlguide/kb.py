@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from dlguide.errors import KnowledgeError, UnknownNameError
+from dlguide.errors import KnowledgeError, UnknownNameError, UsageError
 from dlguide.schema import Family, Technique
 
 try:  # libyaml's C parser is ~10x faster than the pure-Python one; start-up time is a feature.
@@ -116,6 +116,11 @@ class KnowledgeBase:
         entry_id = self._names.get(normalise(name))
         if entry_id and (not families_only or entry_id in self.families):
             return entry_id
+        if entry_id:  # a technique where a family is needed: say so rather than guess a family
+            raise UsageError(
+                f"{name!r} is a technique ({self.techniques[entry_id].name}), not an architecture family; "
+                f"read it with 'dlguide show {entry_id}' (families: {', '.join(self.families)})"
+            )
         pool = self.families if families_only else {**self.families, **self.techniques}
         spellings = {
             key: value for key, value in self._names.items() if value in pool
