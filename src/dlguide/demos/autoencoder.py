@@ -3,9 +3,10 @@
 Default data: scikit-learn's 8x8 handwritten digits (offline). The autoencoder learns to rebuild every
 image from a 32-number code after its input is corrupted with noise (a denoising autoencoder: no labels
 needed, so all images are used), and a small head on the code learns the classes of the labeled images
-only, then from its own confident propagated labels in a second round, which pulls codes of one class
-together (a semi-supervised autoencoder; hidden labels are never used). The code keeps what is needed to redraw the digit and drops pixel noise. A PNG shows inputs
-(top rows) above their reconstructions (bottom rows).
+only, each seen turned, moved and scaled a little, then in a second round also from the 90% most
+confident labels propagated over its own codes, which pulls codes of one class together (a
+semi-supervised autoencoder; hidden labels are never used). The code keeps what is needed to redraw the
+digit and drops pixel noise. A PNG shows inputs (top rows) above their reconstructions (bottom rows).
 
 Real data: ``--data DIR`` (one folder per class, plus ``unlabeled/``) or ``--dataset mnist|
 fashion-mnist|cifar10 [--download]``.
@@ -34,8 +35,9 @@ class AutoEncoder(nn.Module):
         super().__init__()
         self.cells = size // 4
         self.encoder = nn.Sequential(
-            nn.Conv2d(channels, width, 3, stride=2, padding=1), nn.ReLU(),  # B x w x S/2 x S/2
-            nn.Conv2d(width, 2 * width, 3, stride=2, padding=1), nn.ReLU(),  # B x 2w x S/4 x S/4
+            nn.Conv2d(channels, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU(),  # B x w x S x S
+            nn.Conv2d(width, width, 3, stride=2, padding=1), nn.BatchNorm2d(width), nn.ReLU(),  # B x w x S/2 x S/2
+            nn.Conv2d(width, 2 * width, 3, stride=2, padding=1), nn.BatchNorm2d(2 * width), nn.ReLU(),  # B x 2w x S/4 x S/4
             nn.Flatten(), nn.Linear(2 * width * self.cells**2, code),  # B x code
         )
         self.decoder = nn.Sequential(
@@ -65,7 +67,7 @@ def train(model, x, targets, epochs, device, batch=64, noise=0.3, weight=1.0):
             rebuilt, _, _ = model(noisy)
             loss = F.binary_cross_entropy_with_logits(rebuilt, images)
             labeled = torch.from_numpy(np.random.choice(known, size=min(batch, len(known)))).to(device)
-            loss = loss + weight * F.cross_entropy(model(lpkit.random_shift(x[labeled]))[1], y[labeled])
+            loss = loss + weight * F.cross_entropy(model(lpkit.random_affine(x[labeled]))[1], y[labeled])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -94,7 +96,8 @@ def main(argv=None) -> dict:
     parser = lpkit.make_parser("autoencoder", __doc__.splitlines()[0], samples=1797, epochs=40)
     lpdata.add_image_options(parser)
     parser.add_argument("--png", default="autoencoder_reconstructions.png", help="where to write inputs beside reconstructions")
-    parser.add_argument("--rounds", type=int, default=2, help="training rounds; later ones learn from confident propagated labels")
+    parser.add_argument("--rounds", type=lpkit._positive, default=2, help="training rounds; later ones also learn from confident propagated labels (default 2)")
+    parser.add_argument("--keep", type=lpkit._fraction, default=0.9, help="share of the propagated labels, most confident first, that later rounds learn from (default 0.9)")
     args = lpkit.parse(parser, argv)
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 6), 1
@@ -116,7 +119,7 @@ def main(argv=None) -> dict:
             embeddings = embed(model, x)
         if round_ + 1 < args.rounds:
             with lpkit.timed(timings, "train"):
-                targets = lpkit.confident_targets(lpkit.propagate(embeddings, y_semi, neighbors=args.neighbors), y_semi)
+                targets = lpkit.confident_targets(lpkit.propagate(embeddings, y_semi, neighbors=args.neighbors), y_semi, args.keep)
     png = lpkit.save_grid(reconstructions(model, x), args.png)
 
     result = lpkit.evaluate(args, family="autoencoder", variant="denoising-conv", dataset=dataset, device=device,
