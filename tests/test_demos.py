@@ -300,3 +300,29 @@ def test_gnn_edge_to_unknown_node_is_a_data_error(tmp_path):
     (tmp_path / "edges.txt").write_text("a b\na zzz\n")
     with pytest.raises(lpkit.DemoError, match=r"edges.txt:2: expected two node ids"):
         importlib.import_module("dlguide.demos.gnn").main(["--edges", str(tmp_path / "edges.txt"), "--nodes", str(tmp_path / "nodes.csv"), "--device", "cpu"])
+
+
+def test_training_progress_is_a_bar_on_a_terminal_and_quarter_lines_in_a_log(monkeypatch, capsys):
+    class Terminal:
+        def __init__(self):
+            self.text = ""
+
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            self.text += text
+
+        def flush(self):
+            pass
+
+    for done in range(1, 9):
+        lpkit.advance("mlp: training", done, 8, loss=0.5)
+    logged = capsys.readouterr().err.splitlines()
+    assert logged == [f"mlp: training {n}/8, loss 0.500" for n in (2, 4, 6, 8)]
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    for done in range(1, 9):
+        lpkit.advance("mlp: training", done, 8, loss=0.5)
+    assert terminal.text.count("\r") == 8
+    assert terminal.text.endswith("[########################] 8/8, loss 0.500\x1b[K\n")

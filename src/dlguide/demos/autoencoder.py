@@ -72,8 +72,7 @@ def train(model, x, targets, epochs, device, batch=64, noise=0.3, weight=1.0):
             loss.backward()
             optimiser.step()
             total += loss.item()
-        if (epoch + 1) % max(1, epochs // 4) == 0:
-            lpkit.progress(f"autoencoder: epoch {epoch + 1}/{epochs}, loss {total / max(1, len(x) // batch):.3f}")
+        lpkit.advance("autoencoder: epoch", epoch + 1, epochs, loss=total / max(1, len(x) // batch))
 
 
 @torch.no_grad()

@@ -65,6 +65,7 @@ def train(model, x, targets, epochs, device, batch=64):
         loss.backward()
         optimiser.step()
         schedule.step()
+        lpkit.advance("cnn: training", step + 1, steps, loss=loss.detach())
     return float(loss.detach())
 
 

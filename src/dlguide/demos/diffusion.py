@@ -77,8 +77,7 @@ def train(model, x, targets, epochs, steps, level, device, batch=64):
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-        if (epoch + 1) % max(1, epochs // 4) == 0:
-            lpkit.progress(f"diffusion: epoch {epoch + 1}/{epochs}, loss {loss.item():.3f}")
+        lpkit.advance("diffusion: epoch", epoch + 1, epochs, loss=loss.detach())
 
 
 @torch.no_grad()

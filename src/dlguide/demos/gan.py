@@ -91,8 +91,7 @@ def train(disc, gen, x, targets, epochs, device, batch=64):
             opt_g.zero_grad()
             g_loss.backward()
             opt_g.step()
-        if (epoch + 1) % max(1, epochs // 4) == 0:
-            lpkit.progress(f"gan: epoch {epoch + 1}/{epochs}, d {(supervised + unsupervised).item():.3f}, g {g_loss.item():.4f}")
+        lpkit.advance("gan: epoch", epoch + 1, epochs, d=(supervised + unsupervised).detach(), g=g_loss.detach())
 
 
 @torch.no_grad()

@@ -50,11 +50,11 @@ def normalised_adjacency(edges: np.ndarray, n: int, device) -> torch.Tensor:
     dst = np.concatenate([edges[:, 1], edges[:, 0], loops])
     index = torch.from_numpy(np.stack([src, dst])).long()
     adjacency = torch.sparse_coo_tensor(index, torch.ones(len(src)), (n, n), check_invariants=True).coalesce()
-    adjacency = torch.sparse_coo_tensor(adjacency.indices(), torch.ones_like(adjacency.values()), (n, n)).coalesce()  # no double edges
+    adjacency = torch.sparse_coo_tensor(adjacency.indices(), torch.ones_like(adjacency.values()), (n, n), check_invariants=True).coalesce()  # no double edges
     degree = torch.sparse.sum(adjacency, 1).to_dense()
     scale = degree.pow(-0.5)
     i, j = adjacency.indices()
-    return torch.sparse_coo_tensor(adjacency.indices(), scale[i] * scale[j], (n, n)).coalesce().to(device)
+    return torch.sparse_coo_tensor(adjacency.indices(), scale[i] * scale[j], (n, n), check_invariants=True).coalesce().to(device)
 
 
 # -- model -------------------------------------------------------------------------------------------
@@ -85,8 +85,7 @@ def train(model, x, adjacency, targets, epochs, device):
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-        if (epoch + 1) % max(1, epochs // 4) == 0:
-            lpkit.progress(f"gnn: epoch {epoch + 1}/{epochs}, loss {loss.item():.3f}")
+        lpkit.advance("gnn: epoch", epoch + 1, epochs, loss=loss.detach())
     return float(loss.detach())
 
 

@@ -93,6 +93,25 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def advance(label: str, done: int, total: int, **metrics) -> None:
+    """Training progress: a bar redrawn in place on a terminal, a line at each quarter in a log or pipe.
+
+    Metric values may be tensors; they are read (a device sync) only when something is drawn.
+    """
+    terminal = sys.stderr.isatty()
+    every = max(1, total // 100) if terminal else max(1, total // 4)
+    if done % every and done != total:
+        return
+    shown = "".join(f", {name} {float(value):.3f}" for name, value in metrics.items())
+    if not terminal:
+        progress(f"{label} {done}/{total}{shown}")
+        return
+    filled = 24 * done // total
+    sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (24 - filled)}] {done}/{total}{shown}\x1b[K")
+    sys.stderr.write("\n" if done == total else "")
+    sys.stderr.flush()
+
+
 def choose_device(name: str):
     """The torch device: 'auto' takes CUDA when present; 'cuda' without a GPU is a clear error."""
     import torch

@@ -61,13 +61,14 @@ def train(model, x, targets, epochs, device, batch=64, noise=0.1):
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-3)
     steps = epochs * max(10, -(-len(known) // batch))  # few labels still need enough steps
     model.train()
-    for _ in range(steps):
+    for step in range(steps):
         idx = known[torch.randint(len(known), (min(batch, len(known)),))].to(device)
         rows = x[idx] + noise * torch.randn_like(x[idx])
         loss = F.cross_entropy(model(rows)[0], y[idx])
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
+        lpkit.advance("mlp: training", step + 1, steps, loss=loss.detach())
     return float(loss.detach())
 
 

@@ -71,13 +71,14 @@ def train(model, x, targets, epochs, device, batch=64):
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
     steps = epochs * max(10, -(-len(known) // batch))  # few labels still need enough steps
     model.train()
-    for _ in range(steps):
+    for step in range(steps):
         idx = known[torch.randint(len(known), (min(batch, len(known)),))].to(device)
         loss = F.cross_entropy(model(x[idx])[0], y[idx])
         optimiser.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
+        lpkit.advance("transformer: training", step + 1, steps, loss=loss.detach())
     return float(loss.detach())
 
 
