@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dlguide import engine
+from dlguide import engine, ranking
 from dlguide import kb as knowledge
 from dlguide.rules_schema import All, Any_, Condition, Not, Profile
 
@@ -71,10 +71,10 @@ def test_kleene_logic():
     profile = Profile(answers={"data": "image"})
     known_false = Condition(question="data", op="eq", value="text")
     unknown = Condition(question="samples", op="gt", value=5)
-    assert engine.evaluate(All(all=[known_false, unknown]), profile)[0] is False
-    assert engine.evaluate(Any_(any=[known_false, unknown]), profile)[0] is None
-    assert engine.evaluate(Any_(any=[unknown, Not(**{"not": known_false})]), profile)[0] is True
-    assert engine.evaluate(Not(**{"not": unknown}), profile)[0] is None
+    assert ranking.evaluate(All(all=[known_false, unknown]), profile)[0] is False
+    assert ranking.evaluate(Any_(any=[known_false, unknown]), profile)[0] is None
+    assert ranking.evaluate(Any_(any=[unknown, Not(**{"not": known_false})]), profile)[0] is True
+    assert ranking.evaluate(Not(**{"not": unknown}), profile)[0] is None
 
 
 def test_ties_break_by_id_and_later_variant_wins(tmp_path):
@@ -117,7 +117,7 @@ def test_what_would_change_names_the_nearest_threshold(base):
     first = result.changes[0]
     assert (first.question, first.leader) == ("samples", "transformer")
     assert first.text == "with more than about 1M samples, Transformer would lead"
-    assert engine.leader(base, profile.with_answer("samples", first.value)) == "transformer"
+    assert ranking.leader(base, profile.with_answer("samples", first.value)) == "transformer"
 
 
 def test_what_would_change_for_small_text(base):
@@ -133,7 +133,7 @@ def test_changes_are_real_and_sorted(base):
     assert result.ranking[0].id == "gan"
     assert [c.distance for c in result.changes] == sorted(c.distance for c in result.changes)
     for change in result.changes:
-        assert engine.leader(base, profile.with_answer(change.question, change.value)) == change.leader != "gan"
+        assert ranking.leader(base, profile.with_answer(change.question, change.value)) == change.leader != "gan"
 
 
 def test_every_family_ranked_deterministically(base):
@@ -182,4 +182,4 @@ def test_what_would_change_prefers_actionable_changes_and_tries_pairs():
     assert first.question == "samples+compute"
     assert first.text == "with more than about 1M samples and high compute, Transformer would lead"
     changed = profile.with_answer("samples", first.value[0]).with_answer("compute", first.value[1])
-    assert engine.leader(base, changed) == "transformer"
+    assert ranking.leader(base, changed) == "transformer"

@@ -26,16 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from dlguide.errors import KnowledgeError, UnknownNameError, UsageError
 from dlguide.schema import Family, Technique
 
-try:  # libyaml's C parser is ~10x faster than the pure-Python one; start-up time is a feature.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml, source builds may not
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 ENV_VAR = "DLGUIDE_KB"
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -131,20 +126,39 @@ class KnowledgeBase:
         raise UnknownNameError(what, name, list(pool), suggestions)
 
 
-def _read_yaml(path: Path, problems: list[str]) -> Any:
+def _yaml():
+    """PyYAML and its fastest safe loader, imported on first use: a cached knowledge base needs neither."""
+    import yaml
+
+    try:  # libyaml's C parser is ~10x faster than the pure-Python one; start-up time is a feature.
+        from yaml import CSafeLoader as loader
+    except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml, source builds may not
+        from yaml import SafeLoader as loader
+    return yaml, loader
+
+
+def read_yaml(path: Path, problems: list[str]) -> Any:
+    """The YAML document at ``path``, or None with a breadcrumb ('file:line:col: not valid YAML: ...')."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{path}: cannot read: {exc}")
+        problems.append(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
         return None
+    yaml, loader = _yaml()
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         problems.append(f"{where}: not valid YAML: {problem}")
         return None
+
+
+def dump_yaml(data: Any) -> str:
+    """``data`` as block-style YAML in the given key order, for files a person reads and edits."""
+    yaml, _ = _yaml()
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
 def format_validation_error(path: Path, item: str | None, exc: ValidationError) -> list[str]:
@@ -184,7 +198,7 @@ def _load_entries(folder: Path, model: type[BaseModel], problems: list[str]) -> 
         if not _ID_PATTERN.match(entry_id):
             problems.append(f"{path}: the file name is the id and must be lowercase letters, digits and '_'")
             continue
-        data = _read_yaml(path, problems)
+        data = read_yaml(path, problems)
         if data is None and path.stat().st_size == 0:
             problems.append(f"{path}: the file is empty")
         entry = validate_model(model, data, path, problems) if data is not None else None
@@ -258,7 +272,7 @@ def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
     _check_references(root, kb, problems)
     from dlguide import recommender_data  # the recommender's questions and rules, checked against kb
 
-    recommender_data.load_into(kb, problems, _read_yaml)
+    recommender_data.load_into(kb, problems, read_yaml)
     return kb, problems
 
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-import yaml
 
 from dlguide.errors import FileExistsRefusal, UnknownNameError, UsageError
+from dlguide.kb import dump_yaml, read_yaml
 from dlguide.rules_schema import UNKNOWN, Answer, Profile, Question
 
 _DONT_KNOW = {UNKNOWN, "?", "dont-know", "don't know", "dont know", "idk", "none", ""}
@@ -118,14 +118,10 @@ def _range_words(question: Question) -> str:
 
 def read_answers(path: Path, questions: dict[str, Question]) -> dict[str, Answer]:
     """A saved profile: a YAML mapping of question id to answer, every answer validated."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read the answers file: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise UsageError(f"{where}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    problems: list[str] = []
+    data = read_yaml(Path(path), problems)
+    if problems:
+        raise UsageError(problems[0].replace(": cannot read:", ": cannot read the answers file:"))
     if isinstance(data, dict) and isinstance(data.get("profile"), dict):
         data = data["profile"]  # a --json result can be fed back as an answers file
     if not isinstance(data, dict):
@@ -149,16 +145,13 @@ def write_answers(path: Path, profile: dict[str, Any]) -> None:
     if path.exists() and not _is_saved_profile(path, profile):
         raise FileExistsRefusal(f"--save {path}: the file exists and is not a saved profile; choose another name")
     try:
-        path.write_text(yaml.safe_dump(dict(profile), sort_keys=False, allow_unicode=True), encoding="utf-8")
+        path.write_text(dump_yaml(dict(profile)), encoding="utf-8")
     except OSError as exc:
         raise FileExistsRefusal(f"--save {path}: cannot write: {exc.strerror or exc}") from exc
 
 
 def _is_saved_profile(path: Path, profile: dict[str, Any]) -> bool:
-    try:
-        existing = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False
+    existing = read_yaml(path, [])
     return isinstance(existing, dict) and bool(existing) and set(existing) <= set(profile)
 
 
@@ -198,7 +191,7 @@ def gather(
 
 
 def _ask_open(questions: dict[str, Question], answers: dict[str, Answer], gathered: Gathered, prompter: Prompter) -> Gathered:
-    from dlguide.engine import evaluate  # the same three-valued logic as the rules decides ask_when
+    from dlguide.ranking import evaluate  # the same three-valued logic as the rules decides ask_when
 
     def applies(question: Question) -> bool:
         return question.ask_when is None or evaluate(question.ask_when, Profile(answers=answers))[0] is True

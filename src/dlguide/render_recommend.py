@@ -16,7 +16,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from dlguide.engine import Hit, Ranked, Result
+from dlguide.engine import Result
+from dlguide.ranking import Hit, Ranked
 
 TOP = 3
 

@@ -9,6 +9,7 @@ one file (a rule naming a family, a question or an answer value that must exist)
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -195,10 +196,16 @@ class RulesFile(Strict):
     rules: list[dict] = Field(min_length=1, description="The rules; each is validated as a Rule on its own.")
 
 
-class Profile(Strict):
-    """A user's answers, by question id; a question missing here or answered 'unknown' is unknown."""
+@dataclass(frozen=True)
+class Profile:
+    """A user's answers, by question id; a question missing here or answered 'unknown' is unknown.
 
-    answers: dict[str, Answer] = Field(default_factory=dict, description="Question id -> answer.")
+    A plain dataclass, not a model: every value was already checked against its question (choices,
+    ranges) by ``dlguide.questionnaire.parse_answer``, and the "what would change" search builds
+    hundreds of profiles per run, where validating each again would only cost start-up time.
+    """
+
+    answers: dict[str, Answer] = field(default_factory=dict)
 
     def get(self, question_id: str) -> Answer:
         return self.answers.get(question_id, UNKNOWN)
