@@ -326,3 +326,16 @@ def test_training_progress_is_a_bar_on_a_terminal_and_quarter_lines_in_a_log(mon
         lpkit.advance("mlp: training", done, 8, loss=0.5)
     assert terminal.text.count("\r") == 8
     assert terminal.text.endswith("[########################] 8/8, loss 0.500\x1b[K\n")
+
+
+def test_a_default_png_never_overwrites_a_file_the_user_had(tmp_path, monkeypatch):
+    import torch
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gan_samples.png").write_text("mine")
+    written = lpkit.save_grid(torch.rand(4, 1, 8, 8), None, "gan_samples.png")
+    assert written == "gan_samples-1.png"
+    assert (tmp_path / "gan_samples.png").read_text() == "mine"
+    assert (tmp_path / "gan_samples-1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    asked = lpkit.save_grid(torch.rand(4, 1, 8, 8), str(tmp_path / "out" / "grid.png"), "gan_samples.png")
+    assert asked.endswith("out/grid.png")

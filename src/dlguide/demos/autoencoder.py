@@ -94,7 +94,7 @@ def reconstructions(model, x, count=16):
 def main(argv=None) -> dict:
     parser = lpkit.make_parser("autoencoder", __doc__.splitlines()[0], samples=1797, epochs=40)
     lpdata.add_image_options(parser)
-    parser.add_argument("--png", default="autoencoder_reconstructions.png", help="where to write inputs beside reconstructions")
+    parser.add_argument("--png", default=None, help="where to write inputs beside reconstructions (default: autoencoder_reconstructions.png, or autoencoder_reconstructions-1.png and so on if it exists: never overwritten)")
     parser.add_argument("--rounds", type=lpkit._positive, default=2, help="training rounds; later ones also learn from confident propagated labels (default 2)")
     parser.add_argument("--keep", type=lpkit._fraction, default=0.9, help="share of the propagated labels, most confident first, that later rounds learn from (default 0.9)")
     args = lpkit.parse(parser, argv)
@@ -119,7 +119,7 @@ def main(argv=None) -> dict:
         if round_ + 1 < args.rounds:
             with lpkit.timed(timings, "train"):
                 targets = lpkit.confident_targets(lpkit.propagate(embeddings, y_semi, neighbors=args.neighbors), y_semi, args.keep)
-    png = lpkit.save_grid(reconstructions(model, x), args.png)
+    png = lpkit.save_grid(reconstructions(model, x), args.png, "autoencoder_reconstructions.png")
 
     result = lpkit.evaluate(args, family="autoencoder", variant="denoising-conv", dataset=dataset, device=device,
                             embeddings=embeddings, raw=images, y_true=y_true, y_semi=y_semi, timings=timings,

@@ -112,7 +112,7 @@ def main(argv=None) -> dict:
     lpdata.add_image_options(parser)
     parser.add_argument("--steps", type=int, default=100, help="diffusion steps (default 100)")
     parser.add_argument("--level", type=int, default=10, help="the step whose features are the embedding (default 10)")
-    parser.add_argument("--png", default="diffusion_samples.png", help="where to write a grid of generated samples")
+    parser.add_argument("--png", default=None, help="where to write a grid of generated samples (default: diffusion_samples.png, or diffusion_samples-1.png and so on if it exists: never overwritten)")
     args = lpkit.parse(parser, argv)
     if not 0 <= args.level < args.steps:
         raise lpkit.DemoError("usage", f"--level must be in [0, --steps), got {args.level} with --steps {args.steps}")
@@ -132,7 +132,7 @@ def main(argv=None) -> dict:
         train(model, x, y_semi, args.epochs, args.steps, args.level, device)
     with lpkit.timed(timings, "embed"):
         embeddings = embed(model, x, args.steps, args.level, seed=args.seed)
-    png = lpkit.save_grid(sample(model, tuple(x.shape[1:]), args.steps, device), args.png)
+    png = lpkit.save_grid(sample(model, tuple(x.shape[1:]), args.steps, device), args.png, "diffusion_samples.png")
 
     result = lpkit.evaluate(args, family="diffusion", variant=f"ddpm-{args.steps}-steps-features-at-{args.level}", dataset=dataset,
                             device=device, embeddings=embeddings, raw=images, y_true=y_true, y_semi=y_semi,

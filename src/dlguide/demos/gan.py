@@ -105,7 +105,7 @@ def embed(disc, x, batch=512):
 def main(argv=None) -> dict:
     parser = lpkit.make_parser("gan", __doc__.splitlines()[0], samples=1797, epochs=15)
     lpdata.add_image_options(parser)
-    parser.add_argument("--png", default="gan_samples.png", help="where to write a grid of generated samples")
+    parser.add_argument("--png", default=None, help="where to write a grid of generated samples (default: gan_samples.png, or gan_samples-1.png and so on if it exists: never overwritten)")
     parser.add_argument("--rounds", type=lpkit._positive, default=3, help="training rounds (--epochs each); later ones also learn from confident propagated labels (default 3)")
     parser.add_argument("--keep", type=lpkit._fraction, default=0.9, help="share of the propagated labels, most confident first, that later rounds learn from (default 0.9)")
     args = lpkit.parse(parser, argv)
@@ -133,7 +133,7 @@ def main(argv=None) -> dict:
                 targets = lpkit.confident_targets(lpkit.propagate(embeddings, y_semi, neighbors=args.neighbors), y_semi, args.keep)
     gen.eval()
     with torch.no_grad():
-        png = lpkit.save_grid(gen(32, device), args.png)
+        png = lpkit.save_grid(gen(32, device), args.png, "gan_samples.png")
 
     result = lpkit.evaluate(args, family="gan", variant="semi-supervised-gan", dataset=dataset, device=device,
                             embeddings=embeddings, raw=images, y_true=y_true, y_semi=y_semi, timings=timings,

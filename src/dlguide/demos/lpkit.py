@@ -316,14 +316,28 @@ def write_csv(path, result: dict, y_true, y_semi, class_names) -> str:
     return str(path)
 
 
-def save_grid(images, path, nrow: int = 8) -> str:
-    """Write a PNG grid of images (a tensor N x C x H x W in [0, 1]); returns the path."""
+def save_grid(images, path, default: str, nrow: int = 8) -> str:
+    """Write a PNG grid of images (a tensor N x C x H x W in [0, 1]); returns the path written.
+
+    ``path`` is the user's --png: theirs to name, and written as asked. Without it the grid goes to
+    ``default`` in the current folder, or to the first free ``name-1.png``, ``name-2.png``... so that a
+    demo never overwrites a file the user already had.
+    """
     from torchvision.utils import save_image
 
-    path = Path(path)
+    path = Path(path) if path else free_path(Path(default))
     path.parent.mkdir(parents=True, exist_ok=True)
     save_image(images.detach().float().cpu().clamp(0, 1), str(path), nrow=nrow, padding=1)
     return str(path)
+
+
+def free_path(path: Path) -> Path:
+    """``path`` itself if nothing is there, else the first of path-1, path-2, ... that is free."""
+    candidate, number = path, 0
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
 
 
 def report(result: dict, as_json: bool) -> None:
