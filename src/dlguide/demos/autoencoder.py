@@ -110,15 +110,8 @@ def main(argv=None) -> dict:
 
     timings = {}
     model = AutoEncoder(x.shape[1], x.shape[-1], len(names)).to(device)
-    targets = y_semi
-    for round_ in range(args.rounds):
-        with lpkit.timed(timings, "train"):
-            train(model, x, targets, args.epochs, device)
-        with lpkit.timed(timings, "embed"):
-            embeddings = embed(model, x)
-        if round_ + 1 < args.rounds:
-            with lpkit.timed(timings, "train"):
-                targets = lpkit.confident_targets(lpkit.propagate(embeddings, y_semi, neighbors=args.neighbors), y_semi, args.keep)
+    embeddings = lpkit.self_train("autoencoder", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                  lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
     png = lpkit.save_grid(reconstructions(model, x), args.png, "autoencoder_reconstructions.png")
 
     result = lpkit.evaluate(args, family="autoencoder", variant="denoising-conv", dataset=dataset, device=device,

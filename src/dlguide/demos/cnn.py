@@ -123,16 +123,8 @@ def main(argv=None) -> dict:
         variant = "resnet18-imagenet"
     else:
         model = ConvNet(x.shape[1], len(names)).to(device)
-        targets = y_semi
-        for round_ in range(args.rounds):
-            with lpkit.timed(timings, "train"):
-                loss = train(model, x, targets, args.epochs, device)
-            with lpkit.timed(timings, "embed"):
-                embeddings = embed(model, x)
-            lpkit.progress(f"cnn: round {round_ + 1}/{args.rounds}, {int((targets >= 0).sum())} targets, loss {loss:.3f}")
-            if round_ + 1 < args.rounds:
-                with lpkit.timed(timings, "train"):
-                    targets = lpkit.confident_targets(lpkit.propagate(embeddings, y_semi, neighbors=args.neighbors), y_semi, args.keep)
+        embeddings = lpkit.self_train("cnn", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                      lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
         variant = "convnet"
 
     result = lpkit.evaluate(args, family="cnn", variant=variant, dataset=dataset, device=device, embeddings=embeddings,

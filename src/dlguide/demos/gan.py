@@ -122,15 +122,8 @@ def main(argv=None) -> dict:
     timings = {}
     disc = Discriminator(x.shape[1], x.shape[-1], len(names)).to(device)
     gen = Generator(x.shape[1], x.shape[-1]).to(device)
-    targets = y_semi
-    for round_ in range(args.rounds):
-        with lpkit.timed(timings, "train"):
-            train(disc, gen, x, targets, args.epochs, device)
-        with lpkit.timed(timings, "embed"):
-            embeddings = embed(disc, x)
-        if round_ + 1 < args.rounds:
-            with lpkit.timed(timings, "train"):
-                targets = lpkit.confident_targets(lpkit.propagate(embeddings, y_semi, neighbors=args.neighbors), y_semi, args.keep)
+    embeddings = lpkit.self_train("gan", args.rounds, lambda targets: train(disc, gen, x, targets, args.epochs, device),
+                                  lambda: embed(disc, x), y_semi, args.neighbors, timings, args.keep)
     gen.eval()
     with torch.no_grad():
         png = lpkit.save_grid(gen(32, device), args.png, "gan_samples.png")

@@ -228,3 +228,17 @@ def graph_files(edges_path: str, nodes_path: str, label_column: str):
             raise DemoError("data", f"{edges_path}:{number}: expected two node ids from {nodes_path}, got {line.strip()!r}")
         edges.append((ids[parts[0]], ids[parts[1]]))
     return features, np.asarray(edges, dtype=np.int64).reshape(-1, 2), labels, names
+
+
+def load_sequences(args):
+    """Token ids N x L (0 pads), labels (-1 unknown), class names, vocabulary size, dataset name."""
+    if args.data:
+        tokens, labels, names, vocab = sequence_csv(args.data, args.text_column, args.label_column)
+        return tokens, labels, names, vocab, f"csv {args.data}"
+    tokens, labels, names, vocab = order_sequences(args.samples, args.seed)
+    return tokens, labels, names, vocab, "marker-order sequences (generated)"
+
+
+def one_hot(tokens: np.ndarray, vocab: int) -> np.ndarray:
+    """The raw input as propagation sees it: position-wise one-hot tokens, flattened to N x (L * V)."""
+    return np.eye(vocab, dtype=np.float32)[tokens].reshape(len(tokens), -1)

@@ -262,6 +262,28 @@ def random_affine(x, degrees: float = 12.0, shift: float = 0.125, scale: float =
     return F.grid_sample(x, grid, align_corners=False, padding_mode="zeros")
 
 
+def self_train(label: str, rounds: int, train_round, embed, y_semi: np.ndarray, neighbors: int, timings: dict,
+               keep: float = 0.7) -> np.ndarray:
+    """Train, embed, and before each further round add the most confident propagated labels as targets.
+
+    ``train_round(targets)`` trains on the points whose target is not -1 (it may return a loss to show);
+    ``embed()`` returns the embeddings of every point. Only given labels and labels propagated from them
+    are ever targets (self-training), never the hidden truth. Returns the last round's embeddings.
+    """
+    targets = y_semi
+    for round_ in range(rounds):
+        with timed(timings, "train"):
+            loss = train_round(targets)
+        with timed(timings, "embed"):
+            embeddings = embed()
+        shown = f", loss {loss:.3f}" if loss is not None else ""
+        progress(f"{label}: round {round_ + 1}/{rounds}, {int((targets >= 0).sum())} targets{shown}")
+        if round_ + 1 < rounds:
+            with timed(timings, "train"):
+                targets = confident_targets(propagate(embeddings, y_semi, neighbors=neighbors), y_semi, keep)
+    return embeddings
+
+
 @contextmanager
 def timed(timings: dict, phase: str):
     start = time.perf_counter()

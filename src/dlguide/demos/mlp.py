@@ -99,16 +99,8 @@ def main(argv=None) -> dict:
 
     timings = {}
     model = MLP(x.shape[1], len(names)).to(device)
-    targets = y_semi
-    for round_ in range(args.rounds):
-        with lpkit.timed(timings, "train"):
-            loss = train(model, x, targets, args.epochs, device)
-        with lpkit.timed(timings, "embed"):
-            embeddings = embed(model, x)
-        lpkit.progress(f"mlp: round {round_ + 1}/{args.rounds}, {int((targets >= 0).sum())} targets, loss {loss:.3f}")
-        if round_ + 1 < args.rounds:
-            with lpkit.timed(timings, "train"):
-                targets = lpkit.confident_targets(lpkit.propagate(embeddings, y_semi, neighbors=args.neighbors), y_semi)
+    embeddings = lpkit.self_train("mlp", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                  lambda: embed(model, x), y_semi, args.neighbors, timings)
 
     result = lpkit.evaluate(args, family="mlp", variant="2-hidden-layers", dataset=dataset, device=device, embeddings=embeddings,
                             raw=features, y_true=y_true, y_semi=y_semi, timings=timings, class_names=names)

@@ -29,18 +29,8 @@ else:  # run as a copied script: the helpers sit next to this file
 
 # -- data --------------------------------------------------------------------------------------------
 
-def load(args):
-    """Token ids N x L (0 pads), labels (-1 unknown), class names, vocabulary size, dataset name."""
-    if args.data:
-        tokens, labels, names, vocab = lpdata.sequence_csv(args.data, args.text_column, args.label_column)
-        return tokens, labels, names, vocab, f"csv {args.data}"
-    tokens, labels, names, vocab = lpdata.order_sequences(args.samples, args.seed)
-    return tokens, labels, names, vocab, "marker-order sequences (generated)"
-
-
-def one_hot(tokens: np.ndarray, vocab: int) -> np.ndarray:
-    """The raw input as propagation sees it: position-wise one-hot tokens, flattened to N x (L * V)."""
-    return np.eye(vocab, dtype=np.float32)[tokens].reshape(len(tokens), -1)
+# Both sequence demos read the same data: lpdata.load_sequences (a CSV with --data, else generated
+# sequences whose class is the order of two markers) and lpdata.one_hot for the raw baseline.
 
 
 # -- model -------------------------------------------------------------------------------------------
@@ -103,26 +93,18 @@ def main(argv=None) -> dict:
     device = lpkit.choose_device(args.device)
     lpkit.seed_everything(args.seed)
 
-    tokens, y_true, names, vocab, dataset = load(args)
+    tokens, y_true, names, vocab, dataset = lpdata.load_sequences(args)
     y_semi = lpkit.split_labels(y_true, args.labeled, args.seed)
     x = torch.from_numpy(tokens).to(device)  # N x L token ids
     lpkit.progress(f"transformer: {len(x)} sequences of length {x.shape[1]} on {device}, {int((y_semi >= 0).sum())} labeled")
 
     timings = {}
     model = TransformerEncoder(vocab, len(names), x.shape[1], layers=args.layers).to(device)
-    targets = y_semi
-    for round_ in range(args.rounds):
-        with lpkit.timed(timings, "train"):
-            loss = train(model, x, targets, args.epochs, device)
-        with lpkit.timed(timings, "embed"):
-            embeddings = embed(model, x)
-        lpkit.progress(f"transformer: round {round_ + 1}/{args.rounds}, {int((targets >= 0).sum())} targets, loss {loss:.3f}")
-        if round_ + 1 < args.rounds:
-            with lpkit.timed(timings, "train"):
-                targets = lpkit.confident_targets(lpkit.propagate(embeddings, y_semi, neighbors=args.neighbors), y_semi)
+    embeddings = lpkit.self_train("transformer", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                  lambda: embed(model, x), y_semi, args.neighbors, timings)
 
     result = lpkit.evaluate(args, family="transformer", variant=f"encoder-{args.layers}-layers", dataset=dataset, device=device, embeddings=embeddings,
-                            raw=one_hot(tokens, vocab), y_true=y_true, y_semi=y_semi, timings=timings, class_names=names)
+                            raw=lpdata.one_hot(tokens, vocab), y_true=y_true, y_semi=y_semi, timings=timings, class_names=names)
     lpkit.report(result, args.json)
     return result
 
