@@ -49,6 +49,17 @@ def cli(capsys, monkeypatch):
     return invoke
 
 
+@pytest.fixture
+def demo_cli(cli):
+    """Like ``cli``, as the (exit code, stdout, stderr) triple the demo tests unpack."""
+
+    def invoke(*args):
+        result = cli(*args)
+        return result.code, result.stdout, result.stderr
+
+    return invoke
+
+
 def run_process(*args: str, env: dict | None = None, stdin: str | None = None, cwd: Path | None = None,
                 timeout: float = 120) -> Result:
     """Run ``python -m dlguide ARGS`` as a fresh process, stdin not a terminal."""

@@ -33,20 +33,6 @@ def run_main(family: str, argv: list[str], capsys) -> tuple[dict, dict]:
     return result, json.loads(out)
 
 
-@pytest.fixture
-def demo_cli(capsys):
-    """Run ``dlguide ARGS`` through the real error boundary, with run-demo and scaffold registered."""
-    from dlguide import cli
-
-    def invoke(*args):
-        capsys.readouterr()
-        code = cli.run([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
-
-
 # -- every family, --quick, in-process --------------------------------------------------------------
 
 @pytest.mark.slow
@@ -339,3 +325,9 @@ def test_a_default_png_never_overwrites_a_file_the_user_had(tmp_path, monkeypatc
     assert (tmp_path / "gan_samples-1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     asked = lpkit.save_grid(torch.rand(4, 1, 8, 8), str(tmp_path / "out" / "grid.png"), "gan_samples.png")
     assert asked.endswith("out/grid.png")
+
+
+def test_zero_rounds_is_a_usage_error(demo_cli):
+    code, out, err = demo_cli("run-demo", "mlp", "--rounds", "0")
+    assert code == 2 and out == ""
+    assert err.strip() == "dlguide: error: mlp demo: argument --rounds: must be a positive integer, got 0"

@@ -18,19 +18,6 @@ FILES = ["demo.py", "lpkit.py", "lpdata.py", "README.md", "requirements.txt"]
 
 
 @pytest.fixture
-def demo_cli(capsys):
-    from dlguide import cli
-
-    def invoke(*args):
-        capsys.readouterr()
-        code = cli.run([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
-
-
-@pytest.fixture
 def no_dlguide(tmp_path) -> dict:
     """An environment where ``import dlguide`` fails, to prove a scaffolded copy does not need it."""
     blocker = tmp_path / "blocker" / "dlguide"

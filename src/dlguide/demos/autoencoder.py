@@ -95,8 +95,7 @@ def main(argv=None) -> dict:
     parser = lpkit.make_parser("autoencoder", __doc__.splitlines()[0], samples=1797, epochs=40)
     lpdata.add_image_options(parser)
     parser.add_argument("--png", default=None, help="where to write inputs beside reconstructions (default: autoencoder_reconstructions.png, or autoencoder_reconstructions-1.png and so on if it exists: never overwritten)")
-    parser.add_argument("--rounds", type=lpkit._positive, default=2, help="training rounds; later ones also learn from confident propagated labels (default 2)")
-    parser.add_argument("--keep", type=lpkit._fraction, default=0.9, help="share of the propagated labels, most confident first, that later rounds learn from (default 0.9)")
+    lpkit.add_self_training(parser, rounds=2, keep=0.9)
     args = lpkit.parse(parser, argv)
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 6), 1

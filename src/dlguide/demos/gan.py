@@ -106,8 +106,7 @@ def main(argv=None) -> dict:
     parser = lpkit.make_parser("gan", __doc__.splitlines()[0], samples=1797, epochs=15)
     lpdata.add_image_options(parser)
     parser.add_argument("--png", default=None, help="where to write a grid of generated samples (default: gan_samples.png, or gan_samples-1.png and so on if it exists: never overwritten)")
-    parser.add_argument("--rounds", type=lpkit._positive, default=3, help="training rounds (--epochs each); later ones also learn from confident propagated labels (default 3)")
-    parser.add_argument("--keep", type=lpkit._fraction, default=0.9, help="share of the propagated labels, most confident first, that later rounds learn from (default 0.9)")
+    lpkit.add_self_training(parser, rounds=3, keep=0.9)
     args = lpkit.parse(parser, argv)
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 5), 1

@@ -262,6 +262,14 @@ def random_affine(x, degrees: float = 12.0, shift: float = 0.125, scale: float =
     return F.grid_sample(x, grid, align_corners=False, padding_mode="zeros")
 
 
+def add_self_training(parser, rounds: int, keep: float = 0.7) -> None:
+    """The options of ``self_train``: how many rounds, and how much of the propagated labels to learn from."""
+    parser.add_argument("--rounds", type=_positive, default=rounds,
+                        help=f"training rounds; each after the first also learns from confident propagated labels (default {rounds})")
+    parser.add_argument("--keep", type=_fraction, default=keep,
+                        help=f"share of the propagated labels, most confident first, that later rounds learn from (default {keep})")
+
+
 def self_train(label: str, rounds: int, train_round, embed, y_semi: np.ndarray, neighbors: int, timings: dict,
                keep: float = 0.7) -> np.ndarray:
     """Train, embed, and before each further round add the most confident propagated labels as targets.

@@ -85,7 +85,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--table", choices=["wine", "breast-cancer", "digits"], default="wine", help="built-in table (default wine)")
     parser.add_argument("--data", metavar="FILE", help="CSV of numeric columns plus a label column (empty: unlabeled)")
     parser.add_argument("--label-column", default="label", help="column holding the label (default label)")
-    parser.add_argument("--rounds", type=int, default=2, help="training rounds; later ones learn from confident propagated labels")
+    lpkit.add_self_training(parser, rounds=2)
     args = lpkit.parse(parser, argv)
     if args.quick:
         args.epochs, args.rounds = min(args.epochs, 8), 1
@@ -100,7 +100,7 @@ def main(argv=None) -> dict:
     timings = {}
     model = MLP(x.shape[1], len(names)).to(device)
     embeddings = lpkit.self_train("mlp", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                  lambda: embed(model, x), y_semi, args.neighbors, timings)
+                                  lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
 
     result = lpkit.evaluate(args, family="mlp", variant="2-hidden-layers", dataset=dataset, device=device, embeddings=embeddings,
                             raw=features, y_true=y_true, y_semi=y_semi, timings=timings, class_names=names)

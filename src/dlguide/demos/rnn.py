@@ -82,7 +82,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--data", metavar="FILE", help="CSV with a text column and a label column (empty: unlabeled)")
     parser.add_argument("--text-column", default="text", help="column holding the sequence (default text)")
     parser.add_argument("--label-column", default="label", help="column holding the label (default label)")
-    parser.add_argument("--rounds", type=int, default=2, help="training rounds; later ones learn from confident propagated labels")
+    lpkit.add_self_training(parser, rounds=2)
     args = lpkit.parse(parser, argv)
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 8), 1
@@ -97,7 +97,7 @@ def main(argv=None) -> dict:
     timings = {}
     model = RecurrentEncoder(vocab, len(names), args.cell).to(device)
     embeddings = lpkit.self_train("rnn", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                  lambda: embed(model, x), y_semi, args.neighbors, timings)
+                                  lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
 
     result = lpkit.evaluate(args, family="rnn", variant=args.cell, dataset=dataset, device=device, embeddings=embeddings,
                             raw=lpdata.one_hot(tokens, vocab), y_true=y_true, y_semi=y_semi, timings=timings, class_names=names)
