@@ -97,3 +97,10 @@ def test_scaffolded_copy_reports_bad_usage_in_one_line(tmp_path, no_dlguide):
     done = subprocess.run([sys.executable, "demo.py", "--labeled", "2"], cwd=tmp_path / "project", env=no_dlguide, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip() == "error: gnn demo: argument --labeled: must be a fraction in (0, 1], got 2"
+
+
+def test_scaffolding_a_cell_name_runs_that_cell(demo_cli, tmp_path):
+    code, out, _ = demo_cli("scaffold", "gru", tmp_path / "gru-demo")
+    assert code == 0
+    assert out.strip().endswith("python demo.py --quick --cell gru")
+    assert "python demo.py --quick --cell gru" in (tmp_path / "gru-demo" / "README.md").read_text()

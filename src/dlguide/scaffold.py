@@ -31,9 +31,9 @@ Accuracy is counted on the points whose label was hidden, never on the labeled o
 
     python -m venv .venv && . .venv/bin/activate
     pip install -r requirements.txt
-    python demo.py --quick          # a few seconds
-    python demo.py                  # the full demo (under a minute on a laptop CPU)
-    python demo.py --json           # one JSON object with the results, versions and seed
+    python demo.py --quick{options}          # a few seconds
+    python demo.py{options}                  # the full demo (under a minute on a laptop CPU)
+    python demo.py --json{options}           # one JSON object with the results, versions and seed
 
 ## Options
 
@@ -102,15 +102,19 @@ def requirements() -> str:
     return "\n".join([pins["torch"], pins["torchvision"], "scikit-learn>=1.3", "numpy", "pillow"]) + "\n"
 
 
-def plan(family: str, demo: str, directory: Path) -> Plan:
-    """What ``scaffold`` writes for ``family`` (whose demo module is ``demo``) into ``directory``."""
+def plan(family: str, demo: str, directory: Path, options: str = "") -> Plan:
+    """What ``scaffold`` writes for ``family`` (whose demo module is ``demo``) into ``directory``.
+
+    ``options`` (e.g. ``--cell gru``) are the demo options the name the user typed stands for; the
+    README's run lines include them, and the demo file stays the same code ``run-demo`` runs.
+    """
     source = DEMOS_DIR / f"{demo}.py"
     result = Plan(family, Path(directory))
     result.files.append(PlannedFile(result.directory / "demo.py", source.read_text(encoding="utf-8")))
     for helper in HELPERS:
         result.files.append(PlannedFile(result.directory / helper, (DEMOS_DIR / helper).read_text(encoding="utf-8")))
     hint = DATA_HINTS.get(demo, "see `python demo.py --help` for the data options.")
-    result.files.append(PlannedFile(result.directory / "README.md", README.format(family=family, data_hint=hint)))
+    result.files.append(PlannedFile(result.directory / "README.md", README.format(family=family, data_hint=hint, options=f" {options}" if options else "")))
     result.files.append(PlannedFile(result.directory / "requirements.txt", requirements()))
     return result
 

@@ -18,11 +18,10 @@ from typing import Annotated, Optional
 import typer
 
 from dlguide import kb as knowledge
-from dlguide.errors import DataError, DeviceError, MissingExtraError, UsageError
+from dlguide.errors import DEMOS_INSTALL, DataError, DeviceError, MissingExtraError, UsageError
 from dlguide.options import JsonOption, KbOption
 
 DEMO_PACKAGES = {"torch": "torch", "torchvision": "torchvision", "sklearn": "scikit-learn", "numpy": "numpy", "PIL": "pillow"}
-INSTALL_COMMAND = "pip install 'dlguide[demos]' -c constraints.txt"
 # what the user typed -> the recurrent cell it names (the rnn family's aliases)
 CELLS = {"lstm": "lstm", "bilstm": "lstm", "gru": "gru", "rnn": "rnn", "vanillarnn": "rnn", "vanilla": "rnn"}
 
@@ -57,8 +56,8 @@ def run_demo_module(demo: str, argv: list[str]) -> dict:
     """Import ``dlguide.demos.<demo>`` and run its ``main(argv)``, mapping its errors to dlguide's."""
     missing = missing_packages()
     if missing:
-        raise MissingExtraError(f"the demos need {', '.join(missing)}, which are not installed; install them with: {INSTALL_COMMAND}",
-                                hint=INSTALL_COMMAND)
+        raise MissingExtraError(f"the demos need {', '.join(missing)}, which are not installed; install them with: {DEMOS_INSTALL}",
+                                hint=DEMOS_INSTALL)
     module = importlib.import_module(f"dlguide.demos.{demo}")
     lpkit = importlib.import_module("dlguide.demos.lpkit")
     try:
@@ -101,7 +100,8 @@ def register(app: typer.Typer) -> None:
 
         family_id, demo = demo_module_name(arch, kb_dir)
         target = directory or Path(f"dlguide-{family_id}-demo")
-        plan = scaffold.plan(family_id, demo, target)
+        options = " ".join(demo_argv(arch, family_id, []))  # 'scaffold gru' runs the GRU, as 'run-demo gru' does
+        plan = scaffold.plan(family_id, demo, target, options)
         written = scaffold.write(plan, force=force) if not dry_run else []
         if as_json:
             emit_json({"schema_version": 1, "family": family_id, "directory": str(target), "dry_run": dry_run,
@@ -112,4 +112,4 @@ def register(app: typer.Typer) -> None:
         for item in plan.files:
             typer.echo(f"{verb} {item.path}")
         if not dry_run:
-            typer.echo(f"run it with: cd {target} && pip install -r requirements.txt && python demo.py --quick")
+            typer.echo(f"run it with: cd {target} && pip install -r requirements.txt && python demo.py --quick{' ' + options if options else ''}")
