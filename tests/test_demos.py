@@ -124,7 +124,7 @@ def test_missing_extra_names_the_install_command(demo_cli, monkeypatch):
     monkeypatch.setattr(demo, "missing_packages", lambda: ["torch", "scikit-learn"])
     code, _, err = demo_cli("run-demo", "cnn", "--quick")
     assert code == 1
-    assert "pip install 'dlguide[demos]' -c constraints.txt" in err
+    assert "pip install -c constraints.txt '.[demos]'  (in the dlguide checkout)" in err
 
 
 # -- the label-propagation helper ----------------------------------------------------------------------
