@@ -19,7 +19,7 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from dlguide import __version__
-from dlguide.errors import EXIT_INTERRUPTED, EXIT_USAGE, EXIT_USER_ERROR, DlguideError
+from dlguide.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, DlguideError
 from dlguide.output import emit_json, note
 
 # Which module of dlguide.commands registers each command, in --help order. A run builds only the
@@ -96,7 +96,7 @@ def run(argv: list[str]) -> int:
         return _fail(f"unexpected {type(exc).__name__}: {exc}{hint}", EXIT_USER_ERROR, as_json=as_json)
     if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130; say what happened
         note("dlguide: interrupted")
-    return result if isinstance(result, int) else 0
+    return result if isinstance(result, int) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -12,22 +12,20 @@ from typing import Any
 
 from rich.console import Console
 
-_consoles: dict[str, Console] = {}
+_console: Console | None = None
 
 
-def _console(stream: str) -> Console:
-    # Built lazily and per stream so tests that swap sys.stdout (CliRunner) see their own stream.
-    target = sys.stdout if stream == "out" else sys.stderr
-    console = _consoles.get(stream)
-    if console is None or console.file is not target:
-        console = Console(file=target, highlight=False, soft_wrap=False)
-        _consoles[stream] = console
-    return console
+def _stdout_console() -> Console:
+    # Built lazily, and again whenever sys.stdout was swapped (tests capture it), so output lands there.
+    global _console
+    if _console is None or _console.file is not sys.stdout:
+        _console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
+    return _console
 
 
 def emit(renderable: Any) -> None:
     """Print a rich renderable (or plain string) as the command's result on stdout."""
-    _console("out").print(renderable)
+    _stdout_console().print(renderable)
 
 
 def emit_json(payload: Any) -> None:
@@ -48,8 +46,3 @@ def note(message: str) -> None:
     """A message for the person, never part of the result: goes to stderr as one unwrapped line."""
     sys.stderr.write(message.rstrip("\n") + "\n")
     sys.stderr.flush()
-
-
-def err_console() -> Console:
-    """The stderr console, for progress bars and prompts that must not mix with results."""
-    return _console("err")

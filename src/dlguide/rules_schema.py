@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 UNKNOWN = "unknown"
 """The "I don't know" answer every question accepts; rules treat it as no information."""
 
-Id = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
 
 Operator = Literal["eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "contains", "is_unknown", "is_known"]
 """The closed set of comparisons a condition may use; see ``Condition``."""

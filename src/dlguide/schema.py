@@ -13,8 +13,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = 1
-
 ASPECTS: dict[str, str] = {
     "primary_use_case": "Primary use case",
     "data_handling": "Data handling",
