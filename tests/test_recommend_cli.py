@@ -145,3 +145,30 @@ def test_save_replaces_a_saved_profile_but_never_another_file(cli, tmp_path):
     assert refused.code == 1
     assert "the file exists and is not a saved profile" in refused.stderr
     assert notes.read_text() == "my own notes\n"
+
+
+def test_the_demo_offer_needs_every_demo_package(monkeypatch):
+    from dlguide import kb as knowledge
+    from dlguide.commands import demo, recommend
+    from dlguide.engine import recommend as rank
+    from dlguide.errors import DEMOS_INSTALL
+    from dlguide.rules_schema import Profile
+
+    class Prompter:
+        def __init__(self):
+            self.told, self.asked = [], []
+
+        def tell(self, message):
+            self.told.append(message)
+
+        def confirm(self, message):
+            self.asked.append(message)
+            return False
+
+    base = knowledge.load()
+    top = rank(base, Profile(answers={"data": "image", "task": "classify"})).ranking[0]
+    monkeypatch.setattr(demo, "missing_packages", lambda: ["torchvision"])
+    prompter = Prompter()
+    assert recommend._offer_demo(prompter, base, top) == 0
+    assert prompter.told == [f"To watch a CNN demo, install the demos extra: {DEMOS_INSTALL}"]
+    assert prompter.asked == []

@@ -7,7 +7,6 @@ to ``dlguide.render_recommend``. Non-interactive runs import nothing heavy: no t
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -64,10 +63,11 @@ def recommend(
 
 def _offer_demo(prompter, base, top) -> int:
     from dlguide import questionnaire
+    from dlguide.commands.demo import missing_packages  # the same check run-demo makes, every package
 
     if not top.has_demo:
         return 0
-    installed = all(importlib.util.find_spec(name) is not None for name in ("torch", "sklearn"))
+    installed = not missing_packages()
     if questionnaire.demo_offer(prompter, top.id, base.families[top.id].short, installed, DEMOS_INSTALL):
         return subprocess.run([sys.executable, "-m", "dlguide", "run-demo", top.id], check=False).returncode
     return 0
