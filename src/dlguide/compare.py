@@ -7,12 +7,10 @@ then the traits. The renderers in ``dlguide.render`` turn it into a table, JSON 
 
 from __future__ import annotations
 
-import difflib
-
 from pydantic import BaseModel, ConfigDict
 
 from dlguide.errors import UnknownNameError, UsageError
-from dlguide.kb import KnowledgeBase, normalise
+from dlguide.kb import KnowledgeBase, closest, normalise
 from dlguide.schema import ASPECTS, TRAITS
 
 
@@ -63,8 +61,7 @@ def resolve_aspects(requested: list[str] | None) -> list[str]:
         for name in filter(None, (part.strip() for part in raw.split(","))):
             key = spellings.get(normalise(name))
             if key is None:
-                close = difflib.get_close_matches(normalise(name), list(spellings), n=2, cutoff=0.6)
-                raise UnknownNameError("aspect", name, list(ASPECTS), list(dict.fromkeys(spellings[c] for c in close)))
+                raise UnknownNameError("aspect", name, list(ASPECTS), closest(name, spellings, 2))
             if key not in chosen:
                 chosen.append(key)
     return chosen

@@ -55,6 +55,12 @@ def normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+def closest(name: str, spellings: dict[str, str], n: int) -> list[str]:
+    """Did-you-mean: what the ``n`` folded spellings nearest to ``name`` stand for, each named once."""
+    close = difflib.get_close_matches(normalise(name), list(spellings), n=n, cutoff=0.6)
+    return list(dict.fromkeys(spellings[spelling] for spelling in close))
+
+
 @dataclass
 class KnowledgeBase:
     """A validated knowledge base: families and techniques by id, plus the recommender's data."""
@@ -117,13 +123,9 @@ class KnowledgeBase:
                 f"read it with 'dlguide show {entry_id}' (families: {', '.join(self.families)})"
             )
         pool = self.families if families_only else {**self.families, **self.techniques}
-        spellings = {
-            key: value for key, value in self._names.items() if value in pool
-        }
-        close = difflib.get_close_matches(normalise(name), list(spellings), n=3, cutoff=0.6)
-        suggestions = list(dict.fromkeys(spellings[c] for c in close))
+        spellings = {key: value for key, value in self._names.items() if value in pool}
         what = "family" if families_only else "family or technique"
-        raise UnknownNameError(what, name, list(pool), suggestions)
+        raise UnknownNameError(what, name, list(pool), closest(name, spellings, 3))
 
 
 def _yaml():
