@@ -1,0 +1,67 @@
+"""The corpus of real project descriptions that `describe.py` and `advice.py` measure dlguide on.
+
+Each line of ``benchmarks/corpus/*.jsonl`` is one project as a person described it in public (a question
+thread, a forum post, an issue, a competition or dataset page), paraphrased, with the address it came
+from, the answers a careful reader would set as flags, and what the experts in that thread recommended:
+
+    {"id": "qa-0001", "source": "https://...", "kind": "qa-thread",
+     "text": "I have 3k product photos, a tenth labeled, and want to sort them into 12 categories ...",
+     "answers": {"data": "image", "task": "classify", "samples": 3000, "labeled": 0.1, "compute": "medium"},
+     "expert": {"recommended": "cnn", "accepted": ["cnn", "transformer"], "mistakes": ["gan", "diffusion"],
+                "why": "answers say: fine-tune a pretrained ResNet or EfficientNet"}}
+
+The split into a development part (tune on it) and a test part (look at it only to report) is made once,
+at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
+which items land where. ``DLGUIDE_CORPUS_DIR`` points at another folder of ``*.jsonl`` files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS_DIR = ROOT / "benchmarks" / "corpus"
+TEST_SHARE = 0.4  # 40% test, 60% development
+ANSWER_KEYS = {"data", "task", "samples", "labeled", "seq_len", "compute", "priority"}
+
+
+def part_of(item_id: str) -> str:
+    """'dev' or 'test', fixed by the id alone (sha256), so the split is random but never redrawn."""
+    bucket = int(hashlib.sha256(item_id.encode("utf-8")).hexdigest(), 16) % 1000
+    return "test" if bucket < TEST_SHARE * 1000 else "dev"
+
+
+def load(part: str | None = None, folder: str | os.PathLike | None = None) -> list[dict]:
+    """Every item (or those of one part), each with its ``part`` set; errors name file and line."""
+    folder = Path(folder or os.environ.get("DLGUIDE_CORPUS_DIR") or CORPUS_DIR)
+    items, seen = [], {}
+    for path in sorted(folder.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{number}"
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{where}: not JSON ({exc.msg})") from None
+            for key in ("id", "source", "text", "answers", "expert"):
+                if key not in item:
+                    raise ValueError(f"{where}: missing {key!r}")
+            if item["id"] in seen:
+                raise ValueError(f"{where}: id {item['id']!r} already used at {seen[item['id']]}")
+            unknown = set(item["answers"]) - ANSWER_KEYS
+            if unknown:
+                raise ValueError(f"{where}: unknown answer keys {sorted(unknown)}")
+            seen[item["id"]] = where
+            item["part"] = part_of(item["id"])
+            if part is None or item["part"] == part:
+                items.append(item)
+    return items
+
+
+if __name__ == "__main__":
+    every = load()
+    print(f"{len(every)} items: {sum(i['part'] == 'dev' for i in every)} dev, {sum(i['part'] == 'test' for i in every)} test")
