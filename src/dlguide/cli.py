@@ -5,10 +5,14 @@ call the library and hand the result to a renderer. This module is the only erro
 raises ``dlguide.errors`` classes, and ``run`` maps them, click's usage errors and Ctrl-C to a one-line
 message on stderr (and, with ``--json``, a JSON error object on stdout) and the exit codes of
 ``dlguide.errors``. ``--debug`` (or ``DLGUIDE_DEBUG=1``) shows the traceback of an unexpected error.
+The error path itself cannot fail: a stdout that is full or closed is one line on stderr and exit 1
+(the JSON error is not written to the stream that just failed), a pipe whose reader left ends quietly,
+and a closed stderr silences the line but keeps the exit code.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -19,7 +23,8 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from dlguide import __version__
-from dlguide.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, DlguideError
+from dlguide import output
+from dlguide.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, DlguideError, OutputError
 from dlguide.output import emit_json, note
 
 # Which module of dlguide.commands registers each command, in --help order. A run builds only the
@@ -67,8 +72,18 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
 def _fail(message: str, code: int, *, as_json: bool, payload: dict | None = None) -> int:
     note(f"dlguide: error: {message}")
     if as_json:
-        emit_json(payload or {"error": {"kind": "usage" if code == EXIT_USAGE else "error", "message": message, "exit_code": code}})
+        try:
+            emit_json(payload or {"error": {"kind": "usage" if code == EXIT_USAGE else "error", "message": message, "exit_code": code}})
+        except OutputError:  # stdout is broken too; the line on stderr has said it all
+            pass
     return code
+
+
+def _output_failed(exc: OutputError) -> int:
+    # Never a JSON error here: stdout is the stream that just failed.
+    if not exc.broken_pipe:  # a reader that left (``| head``) asked for no more; say nothing
+        note(f"dlguide: error: {exc.message}")
+    return exc.exit_code
 
 
 def run(argv: list[str]) -> int:
@@ -83,13 +98,13 @@ def run(argv: list[str]) -> int:
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "dlguide"
         return _fail(f"{exc.format_message()} (see '{where} --help')", exc.exit_code, as_json=as_json)
+    except OutputError as exc:
+        return _output_failed(exc)
     except DlguideError as exc:
         return _fail(exc.message, exc.exit_code, as_json=as_json, payload=exc.to_json())
-    except BrokenPipeError:
-        # The reader went away (``dlguide show cnn | head``); nothing more to say to it.
-        sys.stderr.close()
-        return EXIT_USER_ERROR
     except Exception as exc:  # the boundary: anything unexpected still gets one line
+        if output.stdout_failed(exc):  # click's own printing (--help) hit a broken stdout
+            return _output_failed(output.describe_failure(exc))  # type: ignore[arg-type]
         if debug:
             traceback.print_exc()
         hint = "" if debug else " (rerun with --debug for the traceback)"
@@ -100,4 +115,8 @@ def run(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    sys.exit(run(sys.argv[1:] if argv is None else list(argv)))
+    output.guard_standard_streams()
+    code = run(sys.argv[1:] if argv is None else list(argv))
+    if output.settle_standard_streams() and code == EXIT_OK:
+        code = _output_failed(output.describe_failure(OSError(errno.EIO, "the last of the result could not be written")))
+    sys.exit(code)

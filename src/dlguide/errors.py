@@ -81,6 +81,17 @@ class FileExistsRefusal(DlguideError):
     kind = "would_overwrite"
 
 
+class OutputError(DlguideError):
+    """Raised when the result cannot be written to stdout: the disk is full, stdout is closed, or the
+    reader of a pipe went away (``broken_pipe``: then nothing is said, as ``head`` asked for no more)."""
+
+    kind = "output"
+
+    def __init__(self, message: str, *, broken_pipe: bool = False) -> None:
+        super().__init__(message)
+        self.broken_pipe = broken_pipe
+
+
 DEMOS_INSTALL = "pip install -c constraints.txt '.[demos]'  (in the dlguide checkout)"
 """The one command that adds torch, torchvision and scikit-learn, quoted wherever a demo needs them."""
 
