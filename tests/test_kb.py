@@ -10,7 +10,7 @@ import yaml
 from dlguide import kb
 from dlguide.errors import KnowledgeError
 
-from conftest import REPO, run_process
+from conftest import BUILTIN_KB, REPO, run_process
 
 EXAMPLE_FAMILY = REPO / "examples" / "custom-family" / "ssm.yaml"
 
@@ -133,6 +133,33 @@ def test_kb_init_copies_and_refuses_a_non_empty_folder(cli, tmp_path):
     refused = cli("kb", "init", target)
     assert refused.code == 1 and "not empty" in refused.stderr
     assert (target / "families" / "cnn.yaml").read_text() == "# my edits\n"
+
+
+def test_kb_init_force_adds_missing_files_and_never_replaces_one(cli, tmp_path):
+    target = tmp_path / "mine"
+    assert cli("kb", "init", target).code == 0
+    (target / "families" / "cnn.yaml").write_text("# my edits\n")
+    (target / "families" / "rnn.yaml").unlink()
+    (target / "families" / "ssm.yaml").write_text("# my own family\n")
+    again = cli("kb", "init", target, "--force")
+    assert again.code == 0
+    assert (target / "families" / "cnn.yaml").read_text() == "# my edits\n"
+    assert (target / "families" / "ssm.yaml").read_text() == "# my own family\n"
+    assert (target / "families" / "rnn.yaml").read_text() == (BUILTIN_KB / "families" / "rnn.yaml").read_text()
+    assert "kept" in again.stderr and "families/cnn.yaml" in again.stderr and "copied 1 file(s)" in again.stderr
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("", "kb init: an empty path names nothing; give a name (for example my-kb)"),
+    ("notes.txt", "is a file, not a folder; name a new folder"),
+    ("notes.txt/kb", "notes.txt is a file, not a folder"),
+])
+def test_kb_init_refuses_an_empty_path_and_a_file_in_the_way(cli, tmp_path, monkeypatch, bad, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    refused = cli("kb", "init", bad, "--force")
+    assert refused.code == 1 and message in refused.stderr and refused.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"] and (tmp_path / "notes.txt").read_text() == "mine"
 
 
 def test_an_edited_knowledge_file_is_seen_at_once_despite_the_cache(kb_copy, cli):

@@ -24,7 +24,9 @@ from typer.exceptions import Abort, TyperException
 
 from dlguide import __version__
 from dlguide import output
-from dlguide.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, DlguideError, OutputError
+from dlguide.demos.lpfiles import WriteRefused
+from dlguide.errors import (EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, DlguideError, FileExistsRefusal,
+                            OutputError)
 from dlguide.output import emit_json, note
 
 # Which module of dlguide.commands registers each command, in --help order. A run builds only the
@@ -100,6 +102,9 @@ def run(argv: list[str]) -> int:
         return _fail(f"{exc.format_message()} (see '{where} --help')", exc.exit_code, as_json=as_json)
     except OutputError as exc:
         return _output_failed(exc)
+    except WriteRefused as exc:  # the one write rule (lpfiles) refused: a user's file stays as it is
+        refusal = FileExistsRefusal(exc.message)
+        return _fail(refusal.message, refusal.exit_code, as_json=as_json, payload=refusal.to_json())
     except DlguideError as exc:
         return _fail(exc.message, exc.exit_code, as_json=as_json, payload=exc.to_json())
     except Exception as exc:  # the boundary: anything unexpected still gets one line
