@@ -152,7 +152,7 @@ def test_save_replaces_an_existing_file_only_with_force_and_never_the_answers_fi
     onto_input = cli("recommend", "--answers", profile, "--save", profile, "--force")
     assert onto_input.code == 1 and "is also an input of this run" in onto_input.stderr
     empty = cli("recommend", "--data", "image", "--task", "classify", "--save", "")
-    assert empty.code == 1 and "--save: an empty path names no file; give a name (for example profile.yaml)" in empty.stderr
+    assert empty.code == 1 and "--save: an empty path names nothing; give a name (for example profile.yaml)" in empty.stderr
 
 
 def test_the_demo_offer_needs_every_demo_package(monkeypatch):
