@@ -103,12 +103,20 @@ def emit(renderable: Any) -> None:
         sys.stdout.flush()
 
 
+def _speaks_unicode(stream: Any) -> bool:
+    return "utf" in (getattr(stream, "encoding", None) or "utf-8").lower()
+
+
 def emit_json(payload: Any) -> None:
-    """Print one JSON document on stdout: the whole of stdout for a --json run."""
+    """Print one JSON document on stdout: the whole of stdout for a --json run.
+
+    Non-ASCII text is written as is to a UTF-8 stdout and as \\u escapes to any other, so the JSON
+    stays exact whatever the terminal's encoding.
+    """
     import json  # only the runs that write JSON pay for it
 
     with _writing():
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=not _speaks_unicode(sys.stdout)) + "\n")
         sys.stdout.flush()
 
 
@@ -174,6 +182,12 @@ def guard_standard_streams() -> None:
         _fill(fd)
     if sys.stdin is None:
         sys.stdin = open(os.devnull, encoding="utf-8")
+    if sys.stdout is not None and not _speaks_unicode(sys.stdout):
+        # PYTHONIOENCODING=ascii or a latin-1 terminal: a '·' in a card must not end the run; it prints as '?'
+        try:
+            sys.stdout.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
     sys.stdout = ClosedStream("stdout") if sys.stdout is None else WatchedStream(sys.stdout)
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
