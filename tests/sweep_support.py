@@ -203,3 +203,73 @@ def judge(row: Row, result: Result, touched: list[str]) -> list[str]:
     if check.problems:
         check.problems.append(f"stderr was: {result.stderr[-800:]!r}")
     return check.problems
+
+
+class Terminal:
+    """``python -m dlguide ARGS`` on a pseudo-terminal in ``cwd``: keys in, a transcript of all it printed."""
+
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str | None]) -> None:
+        import pty
+
+        full = {k: v for k, v in os.environ.items() if k != "DLGUIDE_KB"}
+        full.update(COLUMNS="100", LINES="40", TERM="xterm")
+        for name, value in env.items():
+            if value is None:
+                full.pop(name, None)
+            else:
+                full[name] = value
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the CLI
+            os.chdir(cwd)
+            os.execvpe(sys.executable, [sys.executable, "-m", "dlguide", *args], full)
+        self.transcript = b""
+        self.code: int | None = None
+
+    def _read(self, wait: float) -> bool:
+        import select
+
+        ready, _, _ = select.select([self.fd], [], [], wait)
+        if not ready:
+            return True
+        try:
+            chunk = os.read(self.fd, 4096)
+        except OSError:
+            chunk = b""
+        self.transcript += chunk
+        return bool(chunk)
+
+    def expect(self, text: str, timeout: float = 30) -> bool:
+        """Wait until ``text`` was printed; False when the program ended or the time ran out first."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.transcript:
+            if time.monotonic() > deadline or not self._read(min(0.2, max(deadline - time.monotonic(), 0))):
+                return text.encode() in self.transcript
+        return True
+
+    def send(self, key: bytes) -> None:
+        import time
+
+        os.write(self.fd, key)
+        time.sleep(0.05)  # one key per read, as a person types
+
+    def wait(self, timeout: float = 30) -> int | None:
+        """The exit code, or None (after killing it) when it did not end within ``timeout``."""
+        import signal
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._read(0.1)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                while self._read(0.05) and len(self.transcript) < 10_000_000:
+                    pass
+                return os.waitstatus_to_exitcode(status)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        return None
+
+    def text(self) -> str:
+        return self.transcript.decode(errors="replace").replace("\r\n", "\n")

@@ -13,12 +13,17 @@ those branches are merged, so this branch stays green and the merge shows them p
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
+from dataclasses import dataclass
 
 import pytest
 
-from sweep_support import CLOSED_PIPE, Row, changed, checksums, fill, judge, make_user_folder, run_in_process, run_in_shell
+from sweep_support import (CLOSED_PIPE, TRACEBACK, Row, Terminal, changed, checksums, fill, judge, make_user_folder,
+                           run_in_process, run_in_shell)
+
+pytest.importorskip("pty", reason="the key and signal rows need a POSIX pseudo-terminal")
 
 LONG = "x" * 5000
 DIGITS = "9" * 400
@@ -312,6 +317,60 @@ SHELL_ROWS = rows(
 )
 
 
+# Keys and signals through a pseudo-terminal: (args, steps, exit code, what the last line says).
+# A step is ("expect", text), ("key", bytes) or ("signal", number); stdout and stderr share the terminal.
+DOWN, ENTER, SPACE, CTRL_C, CTRL_D = b"\x1b[B", b"\r", b" ", b"\x03", b"\x04"
+
+
+@dataclass(frozen=True)
+class Keys:
+    args: tuple[str, ...]
+    steps: tuple
+    codes: tuple[int, ...]
+    last: str | None = None  # a regular expression the last line printed must match
+    env: tuple[tuple[str, str], ...] = ()
+    forbid: str | None = None
+    wait: float = 30
+
+
+def keys(*args: str, steps, codes, **options) -> Keys:
+    return Keys(tuple(args), tuple(steps), tuple(codes), **options)
+
+
+def key_rows(*made: Keys, marks=()) -> list:
+    return [pytest.param(k, id=" ".join(k.args)[:50] + " | " + " ".join(repr(v)[:12] for _, v in k.steps)[:60], marks=marks)
+            for k in made]
+
+
+MENU = ("expect", "enter picks")
+INTERRUPTED = "^dlguide: interrupted$"
+DESCRIBED = "800 chest x-rays, a tenth labeled, find pneumonia on a laptop"
+
+KEY_ROWS = key_rows(
+    keys("recommend", steps=[MENU, ("key", CTRL_C)], codes=[130], last=INTERRUPTED),
+    keys("recommend", steps=[MENU, ("key", DOWN), ("key", DOWN), ("key", CTRL_C)], codes=[130], last=INTERRUPTED),
+    keys("recommend", steps=[MENU, ("signal", signal.SIGINT)], codes=[130], last=INTERRUPTED),
+    keys("recommend", "--data", "image", "--task", "classify", steps=[("expect", "> "), ("key", b"12"), ("key", CTRL_C)],
+         codes=[130], last=INTERRUPTED),
+    keys("recommend", "--data", "image", "--task", "classify", steps=[("expect", "> "), ("key", b"abc\r"),
+         ("expect", "expected a whole number"), ("key", CTRL_C)], codes=[130], last=INTERRUPTED),
+    keys("recommend", "--data", "image", "--task", "classify", "--samples", "800", "--labeled", "0.1", "--compute", "low",
+         steps=[("expect", "space toggles"), ("key", SPACE), ("key", CTRL_C)], codes=[130], last=INTERRUPTED),
+    keys("recommend", "--describe", DESCRIBED, steps=[("expect", "space toggles"), ("key", ENTER), ("expect", "[y/N]"),
+         ("key", CTRL_C)], codes=[130], last=INTERRUPTED),
+    keys("recommend", "--describe", DESCRIBED, steps=[("expect", "space toggles"), ("key", ENTER), ("expect", "[y/N]"),
+         ("key", b"n\r")], codes=[0]),
+    keys("recommend", steps=[MENU, ("key", CTRL_C)], codes=[130], last=INTERRUPTED, env=(("NO_COLOR", "1"),)),
+    keys("recommend", "--save", "{user}/config.yaml", steps=[], codes=[1], last="already exists; choose another name",
+         forbid="question 1"),
+    keys("recommend", "--save", "", steps=[], codes=[1], last="an empty path names nothing", forbid="question 1"),
+    keys("recommend", "--answers", "{user}/broken.yaml", steps=[], codes=[2], last="not valid YAML", forbid="question 1"),
+    keys("recommend", "--kb", "{user}/nope", steps=[], codes=[1], last="no such knowledge folder", forbid="question 1"),
+    keys("show", "cnn", steps=[], codes=[0]),
+    keys("scaffold", "mlp", "{user}", steps=[], codes=[1], last="is not empty"),
+)
+
+
 @pytest.fixture(scope="module")
 def user_template(tmp_path_factory):
     return make_user_folder(tmp_path_factory.mktemp("template") / "user")
@@ -352,6 +411,39 @@ def _sweep(row: Row, user_folder, user_template, tmp_path, runner) -> None:
 def test_sweep(row, user_folder, user_template, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(user_folder)
     _sweep(row, user_folder, user_template, tmp_path, lambda row, args: run_in_process(row, args, capsys, monkeypatch))
+
+
+@pytest.mark.parametrize("row", KEY_ROWS)
+def test_sweep_keys_and_signals(row, user_folder, user_template):
+    pristine = checksums(user_template)
+    args = [arg.replace("{user}", str(user_folder)) for arg in row.args]
+    term = Terminal(args, user_folder, dict(row.env))
+    code = None
+    try:
+        for kind, value in row.steps:
+            if kind == "expect":
+                assert term.expect(value), f"did not see {value!r}; got:\n{term.text()[-1500:]}"
+            elif kind == "key":
+                term.send(value)
+            else:
+                os.kill(term.pid, value)
+        code = term.wait(row.wait)
+    finally:
+        if code is None and term.pid:
+            term.wait(0.1)
+        touched = changed(pristine, checksums(user_folder))
+        if touched:
+            _restore(user_folder, user_template)
+    text = term.text()
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert code in row.codes, f"exit code {code}, expected {row.codes}; got:\n{text[-1500:]}"
+    assert not TRACEBACK.search(text) and "dlguide: error: unexpected" not in text, text[-1500:]
+    if row.last:
+        assert lines and re.search(row.last, lines[-1]), f"last line {lines[-1:]!r} does not match /{row.last}/"
+        assert len([line for line in lines if line.startswith(("dlguide: error", "dlguide: interrupted"))]) == 1, text[-1500:]
+    if row.forbid:
+        assert not re.search(row.forbid, text), f"the terminal shows /{row.forbid}/:\n{text[-1500:]}"
+    assert not touched, f"user files changed: {touched}"
 
 
 @pytest.mark.parametrize("row", SHELL_ROWS)

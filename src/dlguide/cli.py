@@ -115,7 +115,8 @@ def run(argv: list[str]) -> int:
         hint = "" if debug else " (rerun with --debug for the traceback)"
         return _fail(f"unexpected {type(exc).__name__}: {exc}{hint}", EXIT_USER_ERROR, as_json=as_json)
     if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130; say what happened
-        note("dlguide: interrupted")
+        # on its own line: Ctrl-C at a prompt leaves the cursor after "> " on the terminal
+        note(("\n" if getattr(sys.stderr, "isatty", lambda: False)() else "") + "dlguide: interrupted")
     return result if isinstance(result, int) else EXIT_OK
 
 
