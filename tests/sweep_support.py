@@ -49,6 +49,12 @@ def make_user_folder(root: Path) -> Path:
     (root / "nan.csv").write_text("a,b,label\n" + "".join(f"{'nan' if i == 7 else i},{i % 3},{'x' if i % 2 else 'y'}\n" for i in range(30)))
     (root / "words.csv").write_text("a,b,label\n" + "".join(f"{'abc' if i == 5 else i},{i % 3},{'x' if i % 2 else 'y'}\n" for i in range(30)))
     (root / "one-class.csv").write_text("a,b,label\n" + "".join(f"{i},{i % 3},x\n" for i in range(30)))
+    (root / "inf-samples.yaml").write_text("data: image\ntask: classify\nsamples: .inf\n")
+    (root / "nan-samples.yaml").write_text("data: image\ntask: classify\nsamples: .nan\n")
+    (root / "nan-labeled.yaml").write_text("data: image\ntask: classify\nlabeled: .nan\n")
+    (root / "huge-int.yaml").write_text(f"data: image\ntask: classify\nsamples: {'9' * 400}\n")
+    # 8 MB of comments around a valid profile: refused by its size at once, not parsed for seconds
+    (root / "big-answers.yaml").write_text("data: image\ntask: classify\n" + ("# padding padding padding\n" * 320_000))
     (root / "edges.txt").write_text("0 1\n1 2\n2 0\n")
     (root / "images" / "cat").mkdir(parents=True, exist_ok=True)
     (root / "images" / "cat" / "not-an-image.png").write_text("plain text, not a PNG\n")
