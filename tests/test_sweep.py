@@ -143,6 +143,7 @@ RECOMMEND_ROWS = rows(
     r("recommend", "--answers", "{user}/profile.yaml", "--save", "{user}/profile.yaml", "--force", code=1, says="also an input"),
     r("recommend", "--answers", "profile.yaml", "--save", "./profile.yaml", "--force", code=1, says="also an input"),
     r("recommend", *IMG, "--save", "/proc/1/p.yaml", code=1, says="not writable"),
+    r("recommend", *IMG, "--kb", "{user}/kb", "--save", "{user}/kb/rules.yaml", "--force", code=1, says="also an input"),
     r("recommend", *IMG, "--save", "{user}/config.yaml", "--json", code=1, json_stdout=True, says="already exists"),
     r("recommend", "--data", "zz", "--save", "{user}/config.yaml", code=1, says="already exists"),
     r("recommend", *IMG, "--save", "{out}/new/profile.yaml", code=0),

@@ -48,8 +48,9 @@ def recommend(
     fmt = output_format(as_json, as_markdown)
     base = knowledge.load(kb)
     engine.check_ready(base)
+    inputs = [answers, *base.root.rglob("*.yaml")]  # never written onto, not even with --force
     if save is not None:  # the destination is checked before any question is asked
-        check_file(save, force=force, inputs=[answers], what="--save", example="profile.yaml")
+        check_file(save, force=force, inputs=inputs, what="--save", example="profile.yaml")
     flags = {"data": data, "task": task, "samples": samples, "labeled": labeled, "seq_len": seq_len,
              "compute": compute, "priority": [p for item in priority or [] for p in item.split(",")]}
     prompter = questionnaire.TerminalPrompter() if not no_input and sys.stdin.isatty() else None
@@ -57,7 +58,7 @@ def recommend(
                                     on_understood=lambda seen, said: note(render_recommend.understood_text(seen, said)))
     result = engine.recommend(base, gathered.profile)
     if save is not None:
-        questionnaire.write_answers(save, result.profile, force=force, inputs=[answers])
+        questionnaire.write_answers(save, result.profile, force=force, inputs=inputs)
     {"json": lambda: emit_json(render_recommend.to_json(result)),
      "markdown": lambda: emit_markdown(render_recommend.to_markdown(result, explain=explain)),
      "rich": lambda: emit(render_recommend.to_rich(result, explain=explain))}[fmt]()
