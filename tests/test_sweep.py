@@ -160,6 +160,9 @@ RECOMMEND_ROWS = rows(
     r("recommend", *IMG, code=0, env=(("COLUMNS", "abc"),)),
     r("recommend", *IMG, code=0, env=(("LINES", "-1"),)),
     r("recommend", *IMG, code=0, env=(("DLGUIDE_DEBUG", "1"),)),
+    r("list", code=0, env=(("XDG_CACHE_HOME", "relative-cache"), ("DLGUIDE_NO_CACHE", None))),
+    r("list", code=0, env=(("XDG_CACHE_HOME", "{user}/notes.txt"), ("DLGUIDE_NO_CACHE", None))),
+    r("show", "cnn", code=0, env=(("HOME", ""), ("XDG_CACHE_HOME", ""), ("DLGUIDE_NO_CACHE", None))),
     r("recommend", *IMG, code=0, stdin="image\nclassify\n"),
 )
 

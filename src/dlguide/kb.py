@@ -355,7 +355,11 @@ def _cache_path(root: Path) -> Path | None:
     """One cache file per knowledge folder, so that edits replace it rather than pile up."""
     if os.environ.get("DLGUIDE_NO_CACHE", "") not in ("", "0") or not root.is_dir():
         return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    # The XDG spec: a relative $XDG_CACHE_HOME is invalid and ignored (else the cache lands in the user's folder).
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    if not base.is_absolute():
+        return None
     folder = str(root.resolve())
     name = f"{re.sub(r'[^A-Za-z0-9]+', '-', folder).strip('-')[-60:]}-{zlib.crc32(folder.encode()):08x}"
     return base / "dlguide" / f"kb-{name}.pickle"
