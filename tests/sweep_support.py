@@ -231,18 +231,19 @@ class Terminal:
         self.transcript = b""
         self.code: int | None = None
 
-    def _read(self, wait: float) -> bool:
+    def _read(self, wait: float) -> bytes | None:
+        """What the program printed within ``wait`` seconds: None if nothing yet, b"" once it has ended."""
         import select
 
         ready, _, _ = select.select([self.fd], [], [], wait)
         if not ready:
-            return True
+            return None
         try:
             chunk = os.read(self.fd, 4096)
-        except OSError:
+        except OSError:  # EIO: the terminal's other side is closed
             chunk = b""
         self.transcript += chunk
-        return bool(chunk)
+        return chunk
 
     def expect(self, text: str, timeout: float = 30) -> bool:
         """Wait until ``text`` was printed; False when the program ended or the time ran out first."""
@@ -250,7 +251,7 @@ class Terminal:
 
         deadline = time.monotonic() + timeout
         while text.encode() not in self.transcript:
-            if time.monotonic() > deadline or not self._read(min(0.2, max(deadline - time.monotonic(), 0))):
+            if time.monotonic() > deadline or self._read(0.2) == b"":
                 return text.encode() in self.transcript
         return True
 
@@ -270,7 +271,7 @@ class Terminal:
             self._read(0.1)
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
-                while self._read(0.05) and len(self.transcript) < 10_000_000:
+                while self._read(0.05):  # the rest of what it printed, until the terminal is drained
                     pass
                 return os.waitstatus_to_exitcode(status)
         os.kill(self.pid, signal.SIGKILL)
