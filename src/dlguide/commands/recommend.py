@@ -48,8 +48,8 @@ def recommend(
     fmt = output_format(as_json, as_markdown)
     base = knowledge.load(kb)
     engine.check_ready(base)
-    inputs = [answers, *base.root.rglob("*.yaml")]  # never written onto, not even with --force
     if save is not None:  # the destination is checked before any question is asked
+        inputs = [answers, *base.root.rglob("*.yaml")]  # never written onto, not even with --force
         check_file(save, force=force, inputs=inputs, what="--save", example="profile.yaml")
     flags = {"data": data, "task": task, "samples": samples, "labeled": labeled, "seq_len": seq_len,
              "compute": compute, "priority": [p for item in priority or [] for p in item.split(",")]}
