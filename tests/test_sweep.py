@@ -287,6 +287,8 @@ RUN_DEMO_ROWS = rows(
     r("run-demo", "gnn", "--edges", "{user}/missing.txt", "--nodes", "{user}/missing.csv", code=1, says="missing"),
     r("run-demo", "mlp", "--kb", "{user}/kbs/bad-yaml", code=1, says="not valid YAML"),
     r("run-demo", "mlp", "--json", "--labeled", "2", code=2),
+    r("run-demo", "mlp", "--", "--help", code=0),
+    r("run-demo", "--help", code=0),
     r("run-demo", "mlp", "--data", "{user}/empty.csv", "--quick", code=1, says="empty"),
     r("run-demo", "mlp", "--data", "{user}/one-class.csv", "--quick", code=1, says="class"),
 )

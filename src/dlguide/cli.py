@@ -72,6 +72,7 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
 
 
 def _fail(message: str, code: int, *, as_json: bool, payload: dict | None = None) -> int:
+    message = " ".join(part.strip() for part in message.splitlines() if part.strip())  # one line, always
     note(f"dlguide: error: {message}")
     if as_json:
         try:
@@ -100,6 +101,8 @@ def run(argv: list[str]) -> int:
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "dlguide"
         return _fail(f"{exc.format_message()} (see '{where} --help')", exc.exit_code, as_json=as_json)
+    except SystemExit as exc:  # a demo's argparse after '--help' (exit 0), run in this process
+        return exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else EXIT_USER_ERROR
     except OutputError as exc:
         return _output_failed(exc)
     except WriteRefused as exc:  # the one write rule (lpfiles) refused: a user's file stays as it is
