@@ -56,6 +56,8 @@ def make_user_folder(root: Path) -> Path:
     # 8 MB of comments around a valid profile: refused by its size at once, not parsed for seconds
     (root / "big-answers.yaml").write_text("data: image\ntask: classify\n" + ("# padding padding padding\n" * 320_000))
     (root / "edges.txt").write_text("0 1\n1 2\n2 0\n")
+    (root / "taken" / "README.md").mkdir(parents=True, exist_ok=True)  # a folder where scaffold writes a file
+    (root / "taken" / "README.md" / "mine.txt").write_text("mine\n")
     (root / "images" / "cat").mkdir(parents=True, exist_ok=True)
     (root / "images" / "cat" / "not-an-image.png").write_text("plain text, not a PNG\n")
     shutil.copytree(BUILTIN_KB, root / "kb", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"), dirs_exist_ok=True)

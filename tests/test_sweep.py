@@ -254,6 +254,8 @@ SCAFFOLD_ROWS = rows(
     r("scaffold", "mlp", "{user}/notes.txt", "--force", code=1, says="is a file, not a folder"),
     r("scaffold", "mlp", "{user}/notes.txt/x", code=1, says="is a file, not a folder"),
     r("scaffold", "mlp", "/proc/1/demo", code=1, says="not writable"),
+    r("scaffold", "mlp", "{user}/taken", "--force", code=1, says="README.md is a folder"),
+    r("scaffold", "mlp", "{user}/taken", "--force", "--dry-run", code=1, says="README.md is a folder"),
     r("scaffold", "mlp", "/proc/1/demo", "--dry-run", code=1, says="not writable"),
     r("scaffold", "nosuch", "{out}/p", code=2, says="unknown family"),
     r("scaffold", "transfer_learning", "{out}/p", code=2, says="technique"),
