@@ -10,7 +10,7 @@ import yaml
 from dlguide import kb
 from dlguide.errors import KnowledgeError
 
-from conftest import REPO, run_process
+from conftest import BUILTIN_KB, REPO, run_process
 
 EXAMPLE_FAMILY = REPO / "examples" / "custom-family" / "ssm.yaml"
 
@@ -133,6 +133,80 @@ def test_kb_init_copies_and_refuses_a_non_empty_folder(cli, tmp_path):
     refused = cli("kb", "init", target)
     assert refused.code == 1 and "not empty" in refused.stderr
     assert (target / "families" / "cnn.yaml").read_text() == "# my edits\n"
+
+
+def test_kb_init_force_adds_missing_files_and_never_replaces_one(cli, tmp_path):
+    target = tmp_path / "mine"
+    assert cli("kb", "init", target).code == 0
+    (target / "families" / "cnn.yaml").write_text("# my edits\n")
+    (target / "families" / "rnn.yaml").unlink()
+    (target / "families" / "ssm.yaml").write_text("# my own family\n")
+    again = cli("kb", "init", target, "--force")
+    assert again.code == 0
+    assert (target / "families" / "cnn.yaml").read_text() == "# my edits\n"
+    assert (target / "families" / "ssm.yaml").read_text() == "# my own family\n"
+    assert (target / "families" / "rnn.yaml").read_text() == (BUILTIN_KB / "families" / "rnn.yaml").read_text()
+    assert "kept" in again.stderr and "families/cnn.yaml" in again.stderr and "copied 1 file(s)" in again.stderr
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("", "kb init: an empty path names nothing; give a name (for example my-kb)"),
+    ("notes.txt", "is a file, not a folder; name a new folder"),
+    ("notes.txt/kb", "notes.txt is a file, not a folder"),
+])
+def test_kb_init_refuses_an_empty_path_and_a_file_in_the_way(cli, tmp_path, monkeypatch, bad, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    refused = cli("kb", "init", bad, "--force")
+    assert refused.code == 1 and message in refused.stderr and refused.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"] and (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def _duplicate(kb_copy: Path, level: str) -> tuple[str, str]:
+    """Make ``kb_copy`` name one id twice at ``level``; returns (file, id) the problem must name."""
+    def edit(relative: str, change) -> str:
+        path = kb_copy / relative
+        data = yaml.safe_load(path.read_text())
+        change(data)
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        return str(path)
+
+    if level == "family":
+        (kb_copy / "families" / "c_nn.yaml").write_text((kb_copy / "families" / "cnn.yaml").read_text())
+        return str(kb_copy / "families" / "c_nn.yaml"), "'c_nn'"
+    if level == "technique":
+        source = kb_copy / "techniques" / "transfer_learning.yaml"
+        (kb_copy / "families" / "transferlearning.yaml").write_text((kb_copy / "families" / "mlp.yaml").read_text())
+        return str(source), "'transfer_learning'"
+    if level == "variant":
+        first = yaml.safe_load((kb_copy / "families" / "rnn.yaml").read_text())["variants"][0]["id"]
+        return edit("families/rnn.yaml", lambda d: d["variants"].append(dict(d["variants"][0]))), repr(first)
+    if level == "rule":
+        rules = yaml.safe_load((kb_copy / "rules.yaml").read_text())["rules"]
+        return edit("rules.yaml", lambda d: d["rules"].append(dict(d["rules"][3]))), repr(rules[3]["id"])
+    if level == "question":
+        return edit("questions.yaml", lambda d: d["questions"].append(dict(d["questions"][-1]))), "'priority'"
+    if level == "choice":
+        return edit("questions.yaml", lambda d: d["questions"][0]["choices"].append(dict(d["questions"][0]["choices"][1]))), "'video'"
+    path = kb_copy / "families" / "gan.yaml"  # a key written twice in one mapping
+    path.write_text(path.read_text() + "short: GAN again\n")
+    return str(path), "'short'"
+
+
+@pytest.mark.parametrize("level", ["family", "technique", "variant", "rule", "question", "choice", "yaml key"])
+def test_kb_validate_catches_a_duplicate_id_at_every_level(kb_copy, cli, level):
+    where, name = _duplicate(kb_copy, level)
+    result = cli("kb", "validate", kb_copy)
+    assert result.code == 1, result.stderr
+    problems = result.stderr.splitlines()[:-1]
+    assert any(line.startswith(where) and name in line and ("duplicate" in line or "reads the same" in line)
+               for line in problems), problems
+    assert "Traceback" not in result.stderr
+
+
+def test_the_builtin_knowledge_names_no_id_twice():
+    _, problems = kb.collect(BUILTIN_KB)
+    assert problems == []
 
 
 def test_an_edited_knowledge_file_is_seen_at_once_despite_the_cache(kb_copy, cli):

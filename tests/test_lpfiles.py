@@ -80,3 +80,36 @@ def test_free_path_and_atomic_write(tmp_path):
     written = write_text(tmp_path / "sub" / "a.txt", "hello")
     assert written.read_text() == "hello"
     assert [p.name for p in (tmp_path / "sub").iterdir()] == ["a.txt"]  # no temporary left behind
+
+
+def test_write_new_never_replaces_a_file(tmp_path):
+    from dlguide.demos.lpfiles import write_new
+
+    target = tmp_path / "sub" / "families" / "cnn.yaml"
+    assert write_new(target, "first") is True
+    assert write_new(target, "second") is False
+    assert target.read_text() == "first"
+
+
+def test_a_replaced_file_keeps_its_mode_and_a_new_one_gets_the_umask(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("old")
+    mine.chmod(0o640)
+    write_text(mine, "new")
+    assert (mine.read_text(), mine.stat().st_mode & 0o777) == ("new", 0o640)
+    mask = os.umask(0o027)
+    try:
+        fresh = write_text(tmp_path / "fresh.txt", "x")
+    finally:
+        os.umask(mask)
+    assert fresh.stat().st_mode & 0o777 == 0o640  # 0666 less the umask, not mkstemp's private 0600
+
+
+@pytest.mark.parametrize("what, example, expected", [
+    ("--save", "profile.yaml", "--save: an empty path names nothing; give a name (for example profile.yaml)"),
+    ("--output", None, "--output: an empty path names nothing; give a name (for example output.csv)"),
+])
+def test_an_empty_path_error_names_the_option_and_an_example(what, example, expected):
+    with pytest.raises(WriteRefused) as refused:
+        check_file("", what=what, example=example)
+    assert refused.value.message == expected

@@ -133,18 +133,26 @@ def test_describe_without_data_not_interactive_exits_2():
     assert json.loads(result.stdout)["error"]["kind"] in ("usage", "unknown_name")
 
 
-def test_save_replaces_a_saved_profile_but_never_another_file(cli, tmp_path):
+def test_save_replaces_an_existing_file_only_with_force_and_never_the_answers_file(cli, tmp_path):
     profile = tmp_path / "profile.yaml"
     first = cli("recommend", "--data", "image", "--task", "classify", "--save", profile, "--json")
     assert first.code == 0 and profile.is_file()
-    again = cli("recommend", "--data", "text", "--task", "classify", "--save", profile, "--json")
+    before = profile.read_text()
+    refused = cli("recommend", "--data", "text", "--task", "classify", "--save", profile, "--json")
+    assert refused.code == 1 and profile.read_text() == before
+    assert refused.stderr == f"dlguide: error: --save: {profile} already exists; choose another name, or add --force to replace it\n"
+    assert refused.json()["error"]["kind"] == "would_overwrite"
+    again = cli("recommend", "--data", "text", "--task", "classify", "--save", profile, "--force", "--json")
     assert again.code == 0 and "text" in profile.read_text()
-    notes = tmp_path / "notes.txt"
-    notes.write_text("my own notes\n")
-    refused = cli("recommend", "--data", "image", "--task", "classify", "--save", notes)
-    assert refused.code == 1
-    assert "the file exists and is not a saved profile" in refused.stderr
-    assert notes.read_text() == "my own notes\n"
+    # A user's YAML whose keys look like a profile's is still the user's.
+    config = tmp_path / "config.yaml"
+    config.write_text("data: my-dataset/\ncompute: cluster\n")
+    assert cli("recommend", "--data", "image", "--task", "classify", "--save", config).code == 1
+    assert config.read_text() == "data: my-dataset/\ncompute: cluster\n"
+    onto_input = cli("recommend", "--answers", profile, "--save", profile, "--force")
+    assert onto_input.code == 1 and "is also an input of this run" in onto_input.stderr
+    empty = cli("recommend", "--data", "image", "--task", "classify", "--save", "")
+    assert empty.code == 1 and "--save: an empty path names nothing; give a name (for example profile.yaml)" in empty.stderr
 
 
 def test_the_demo_offer_needs_every_demo_package(monkeypatch):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dlguide import scaffold
-from dlguide.errors import FileExistsRefusal
+from dlguide.demos.lpfiles import WriteRefused
 
 FAMILIES = ["cnn", "rnn", "transformer", "autoencoder", "gan", "diffusion", "gnn", "mlp"]
 FILES = ["demo.py", "lpkit.py", "lpdata.py", "README.md", "requirements.txt"]
@@ -43,7 +43,7 @@ def test_dry_run_writes_nothing(demo_cli, tmp_path):
     target = tmp_path / "project"
     code, out, _ = demo_cli("scaffold", "lstm", target, "--dry-run")
     assert code == 0
-    assert out.splitlines() == [f"would write {target / name}" for name in FILES]
+    assert out.splitlines() == [f"would create {target / name}" for name in FILES]
     assert not target.exists()
 
 
@@ -58,7 +58,7 @@ def test_refuses_a_non_empty_folder_and_force_keeps_user_files(demo_cli, tmp_pat
     (tmp_path / "notes.txt").write_text("mine")
     code, out, err = demo_cli("scaffold", "mlp", tmp_path)
     assert code == 1 and out == ""
-    assert err.strip() == f"dlguide: error: {tmp_path} is not empty; choose an empty folder or pass --force (it overwrites only the files it writes)"
+    assert err.strip() == f"dlguide: error: scaffold: {tmp_path} is not empty; choose a new folder, or add --force to write into it"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
     code, _, _ = demo_cli("scaffold", "mlp", tmp_path, "--force")
     assert code == 0
@@ -68,8 +68,54 @@ def test_refuses_a_non_empty_folder_and_force_keeps_user_files(demo_cli, tmp_pat
 
 def test_write_refuses_a_file_in_the_way(tmp_path):
     (tmp_path / "taken").write_text("x")
-    with pytest.raises(FileExistsRefusal):
+    with pytest.raises(WriteRefused, match="is a file, not a folder"):
         scaffold.write(scaffold.plan("cnn", "cnn", tmp_path / "taken"), force=True)
+    assert (tmp_path / "taken").read_text() == "x"
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_folder_name_is_never_the_current_folder(demo_cli, tmp_path, monkeypatch, empty):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text("mine")
+    code, out, err = demo_cli("scaffold", "mlp", empty, "--force")
+    assert (code, out) == (1, "")
+    assert err == "dlguide: error: scaffold: an empty path names nothing; give a name (for example my-demo)\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["README.md"] and (tmp_path / "README.md").read_text() == "mine"
+
+
+def test_dry_run_tells_create_and_overwrite_apart(demo_cli, tmp_path):
+    (tmp_path / "README.md").write_text("mine")
+    (tmp_path / "notes.txt").write_text("mine too")
+    code, out, _ = demo_cli("scaffold", "mlp", tmp_path, "--dry-run", "--force")
+    assert code == 0
+    assert out.splitlines() == [f"would {'overwrite' if name == 'README.md' else 'create'} {tmp_path / name}" for name in FILES]
+    code, out, _ = demo_cli("scaffold", "mlp", tmp_path, "--dry-run", "--force", "--json")
+    actions = {Path(f["path"]).name: f["action"] for f in json.loads(out)["files"]}
+    assert actions == {name: "overwrite" if name == "README.md" else "create" for name in FILES}
+    assert (tmp_path / "README.md").read_text() == "mine" and sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "notes.txt"]
+    # Without --force the dry run refuses as the real run would: it predicts, it does not pretend.
+    code, out, err = demo_cli("scaffold", "mlp", tmp_path, "--dry-run")
+    assert (code, out) == (1, "") and "is not empty" in err
+
+
+def test_an_unwritable_folder_is_refused_before_any_file_is_written(demo_cli, tmp_path):
+    locked = _unwritable_folder(tmp_path)
+    code, out, err = demo_cli("scaffold", "mlp", locked / "project")
+    assert (code, out) == (1, "")
+    assert err.startswith("dlguide: error: scaffold: cannot write ") and err.rstrip().endswith("is not writable; choose another place")
+    assert err.count("\n") == 1
+
+
+def _unwritable_folder(tmp_path: Path) -> Path:
+    """A folder this process cannot write: a read-only one, or for root (who may write anywhere) /proc/1."""
+    if os.geteuid() != 0:
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o500)
+        return locked
+    if not os.access("/proc/1", os.W_OK):
+        return Path("/proc/1")
+    pytest.skip("no folder here is read-only for root")
 
 
 def test_unknown_family_suggests(demo_cli, tmp_path):

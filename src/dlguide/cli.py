@@ -5,10 +5,14 @@ call the library and hand the result to a renderer. This module is the only erro
 raises ``dlguide.errors`` classes, and ``run`` maps them, click's usage errors and Ctrl-C to a one-line
 message on stderr (and, with ``--json``, a JSON error object on stdout) and the exit codes of
 ``dlguide.errors``. ``--debug`` (or ``DLGUIDE_DEBUG=1``) shows the traceback of an unexpected error.
+The error path itself cannot fail: a stdout that is full or closed is one line on stderr and exit 1
+(the JSON error is not written to the stream that just failed), a pipe whose reader left ends quietly,
+and a closed stderr silences the line but keeps the exit code.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -19,7 +23,10 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from dlguide import __version__
-from dlguide.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, DlguideError
+from dlguide import output
+from dlguide.demos.lpfiles import WriteRefused
+from dlguide.errors import (EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, DlguideError, FileExistsRefusal,
+                            OutputError)
 from dlguide.output import emit_json, note
 
 # Which module of dlguide.commands registers each command, in --help order. A run builds only the
@@ -65,10 +72,21 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
 
 
 def _fail(message: str, code: int, *, as_json: bool, payload: dict | None = None) -> int:
+    message = " ".join(part.strip() for part in message.splitlines() if part.strip())  # one line, always
     note(f"dlguide: error: {message}")
     if as_json:
-        emit_json(payload or {"error": {"kind": "usage" if code == EXIT_USAGE else "error", "message": message, "exit_code": code}})
+        try:
+            emit_json(payload or {"error": {"kind": "usage" if code == EXIT_USAGE else "error", "message": message, "exit_code": code}})
+        except OutputError:  # stdout is broken too; the line on stderr has said it all
+            pass
     return code
+
+
+def _output_failed(exc: OutputError) -> int:
+    # Never a JSON error here: stdout is the stream that just failed.
+    if not exc.broken_pipe:  # a reader that left (``| head``) asked for no more; say nothing
+        note(f"dlguide: error: {exc.message}")
+    return exc.exit_code
 
 
 def run(argv: list[str]) -> int:
@@ -83,21 +101,31 @@ def run(argv: list[str]) -> int:
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "dlguide"
         return _fail(f"{exc.format_message()} (see '{where} --help')", exc.exit_code, as_json=as_json)
+    except SystemExit as exc:  # a demo's argparse after '--help' (exit 0), run in this process
+        return exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else EXIT_USER_ERROR
+    except OutputError as exc:
+        return _output_failed(exc)
+    except WriteRefused as exc:  # the one write rule (lpfiles) refused: a user's file stays as it is
+        refusal = FileExistsRefusal(exc.message)
+        return _fail(refusal.message, refusal.exit_code, as_json=as_json, payload=refusal.to_json())
     except DlguideError as exc:
         return _fail(exc.message, exc.exit_code, as_json=as_json, payload=exc.to_json())
-    except BrokenPipeError:
-        # The reader went away (``dlguide show cnn | head``); nothing more to say to it.
-        sys.stderr.close()
-        return EXIT_USER_ERROR
     except Exception as exc:  # the boundary: anything unexpected still gets one line
+        if output.stdout_failed(exc):  # click's own printing (--help) hit a broken stdout
+            return _output_failed(output.describe_failure(exc))  # type: ignore[arg-type]
         if debug:
             traceback.print_exc()
         hint = "" if debug else " (rerun with --debug for the traceback)"
         return _fail(f"unexpected {type(exc).__name__}: {exc}{hint}", EXIT_USER_ERROR, as_json=as_json)
     if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130; say what happened
-        note("dlguide: interrupted")
+        # on its own line: Ctrl-C at a prompt leaves the cursor after "> " on the terminal
+        note(("\n" if getattr(sys.stderr, "isatty", lambda: False)() else "") + "dlguide: interrupted")
     return result if isinstance(result, int) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    sys.exit(run(sys.argv[1:] if argv is None else list(argv)))
+    output.guard_standard_streams()
+    code = run(sys.argv[1:] if argv is None else list(argv))
+    if output.settle_standard_streams() and code == EXIT_OK:
+        code = _output_failed(output.describe_failure(OSError(errno.EIO, "the last of the result could not be written")))
+    sys.exit(code)

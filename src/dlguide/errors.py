@@ -76,9 +76,29 @@ class KnowledgeError(DlguideError):
 
 
 class FileExistsRefusal(DlguideError):
-    """Raised when writing would overwrite something the user already has and --force was not given."""
+    """Raised when the one write rule (``dlguide.demos.lpfiles``) refuses an output: it would replace a
+    user's file without --force, write onto an input of the same run, name no file (an empty path), or
+    land where nothing can be written. Raised before any slow work starts."""
 
     kind = "would_overwrite"
+
+
+class OutputError(DlguideError):
+    """Raised when the result cannot be written to stdout: the disk is full, stdout is closed, or the
+    reader of a pipe went away (``broken_pipe``: then nothing is said, as ``head`` asked for no more)."""
+
+    kind = "output"
+
+    def __init__(self, message: str, *, broken_pipe: bool = False) -> None:
+        super().__init__(message)
+        self.broken_pipe = broken_pipe
+
+
+class WriteFailed(DlguideError):
+    """Raised when an output passed every check but writing it still failed (a full disk, a folder
+    removed meanwhile); any file it was replacing is left as it was."""
+
+    kind = "write_failed"
 
 
 DEMOS_INSTALL = "pip install -c constraints.txt '.[demos]'  (in the dlguide checkout)"

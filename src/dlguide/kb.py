@@ -136,7 +136,42 @@ def _yaml():
         from yaml import CSafeLoader as loader
     except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml, source builds may not
         from yaml import SafeLoader as loader
-    return yaml, loader
+    return yaml, _unique_keys(yaml, loader)
+
+
+_UNIQUE_LOADERS: dict[type, type] = {}
+
+
+def _unique_keys(yaml, loader: type) -> type:
+    """``loader``, refusing a mapping that names a key twice.
+
+    YAML itself keeps the last of two equal keys without a word, so a family listing ``preferred_over:
+    {rnn: ...}`` twice, a rule with two ``when``s or an answers file saying ``data:`` twice would lose
+    one silently. A duplicate is a YAML error with the line of both ('found duplicate key ...').
+    """
+    if loader in _UNIQUE_LOADERS:
+        return _UNIQUE_LOADERS[loader]
+
+    class UniqueKeyLoader(loader):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node, deep=False):
+            if isinstance(node, yaml.MappingNode):
+                seen: dict[Any, Any] = {}
+                for key_node, _ in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":  # '<<' may legitimately override
+                        continue
+                    key = self.construct_object(key_node, deep=True)
+                    try:
+                        first = seen.setdefault(key, key_node.start_mark)
+                    except TypeError:  # an unhashable key; the base constructor reports it
+                        continue
+                    if first is not key_node.start_mark:
+                        raise yaml.constructor.ConstructorError(
+                            "while constructing a mapping", node.start_mark,
+                            f"found duplicate key {key!r} (first at line {first.line + 1})", key_node.start_mark)
+            return super().construct_mapping(node, deep)
+
+    _UNIQUE_LOADERS[loader] = UniqueKeyLoader
+    return UniqueKeyLoader
 
 
 def read_yaml(path: Path, problems: list[str]) -> Any:
@@ -236,6 +271,32 @@ def _index_names(root: Path, kb: KnowledgeBase, problems: list[str]) -> None:
     kb._names = names
 
 
+def _check_duplicate_ids(root: Path, kb: KnowledgeBase, problems: list[str]) -> None:
+    """Ids that two entries share: families and techniques whose ids read the same once case, '-' and '_'
+    are ignored (a user typing either reaches only one), and a family's variants listed twice.
+
+    Rules, questions and choices are checked where they are read (``recommender_data``,
+    ``rules_schema``); a key written twice in any YAML mapping is refused by the loader.
+    """
+    entries = [(entry_id, "families") for entry_id in kb.families] + [(entry_id, "techniques") for entry_id in kb.techniques]
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    for entry_id, folder in entries:
+        by_name.setdefault(normalise(entry_id), []).append((entry_id, folder))
+    for group in by_name.values():
+        if len({entry_id for entry_id, _ in group}) > 1:
+            for entry_id, folder in group:
+                others = ", ".join(f"{f}/{o}.yaml" for o, f in group if o != entry_id)
+                problems.append(f"{root / folder / (entry_id + '.yaml')}: id {entry_id!r} reads the same as {others}; "
+                                "rename one (ids ignore case, '-' and '_' when typed)")
+    for entry_id, family in kb.families.items():
+        first: dict[str, int] = {}
+        for index, variant in enumerate(family.variants):
+            if variant.id in first:
+                problems.append(f"{root / 'families' / (entry_id + '.yaml')}: variants.{index}.id: duplicate variant id "
+                                f"{variant.id!r} (also variants.{first[variant.id]})")
+            first.setdefault(variant.id, index)
+
+
 def _check_references(root: Path, kb: KnowledgeBase, problems: list[str]) -> None:
     """Every id that a family or technique names elsewhere must exist."""
     known = set(kb.families) | set(kb.techniques)
@@ -271,6 +332,7 @@ def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
         problems.append(f"{root / 'families'}: no family files found (expected families/<id>.yaml)")
     kb = KnowledgeBase(root, families, _load_entries(root / "techniques", Technique, problems))
     _index_names(root, kb, problems)
+    _check_duplicate_ids(root, kb, problems)
     _check_references(root, kb, problems)
     from dlguide import recommender_data  # the recommender's questions and rules, checked against kb
 
@@ -293,7 +355,11 @@ def _cache_path(root: Path) -> Path | None:
     """One cache file per knowledge folder, so that edits replace it rather than pile up."""
     if os.environ.get("DLGUIDE_NO_CACHE", "") not in ("", "0") or not root.is_dir():
         return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    # The XDG spec: a relative $XDG_CACHE_HOME is invalid and ignored (else the cache lands in the user's folder).
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    if not base.is_absolute():
+        return None
     folder = str(root.resolve())
     name = f"{re.sub(r'[^A-Za-z0-9]+', '-', folder).strip('-')[-60:]}-{zlib.crc32(folder.encode()):08x}"
     return base / "dlguide" / f"kb-{name}.pickle"

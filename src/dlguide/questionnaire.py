@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 
-from dlguide.errors import FileExistsRefusal, UnknownNameError, UsageError
+from dlguide.errors import UnknownNameError, UsageError, WriteFailed
 from dlguide.kb import dump_yaml, read_yaml
 from dlguide.rules_schema import UNKNOWN, Answer, Profile, Question
 
@@ -137,22 +137,21 @@ def read_answers(path: Path, questions: dict[str, Question]) -> dict[str, Answer
     return answers
 
 
-def write_answers(path: Path, profile: dict[str, Any]) -> None:
-    """Save a profile so that ``--answers`` reproduces this run; only an earlier saved profile is replaced."""
-    path = Path(path)
-    if path.is_dir():
-        raise FileExistsRefusal(f"--save {path}: is a folder; give a file name such as {path / 'profile.yaml'}")
-    if path.exists() and not _is_saved_profile(path, profile):
-        raise FileExistsRefusal(f"--save {path}: the file exists and is not a saved profile; choose another name")
+def write_answers(path: Path | str, profile: dict[str, Any], *, force: bool = False, inputs: list[Any] = ()) -> Path:
+    """Save a profile so that ``--answers`` reproduces this run, through the one write rule.
+
+    ``dlguide.demos.lpfiles`` decides: an existing file is replaced only with ``force``, an input of
+    this run (the ``--answers`` file) never, and an empty path is refused. A file is never replaced for
+    looking like a profile: a user's config.yaml with a ``data:`` key is still the user's. The check
+    runs again here although ``recommend`` made it before asking anything, since time has passed.
+    """
+    from dlguide.demos.lpfiles import check_file, write_text
+
+    target = check_file(path, force=force, inputs=inputs, what="--save", example="profile.yaml")
     try:
-        path.write_text(dump_yaml(dict(profile)), encoding="utf-8")
+        return write_text(target, dump_yaml(dict(profile)))
     except OSError as exc:
-        raise FileExistsRefusal(f"--save {path}: cannot write: {exc.strerror or exc}") from exc
-
-
-def _is_saved_profile(path: Path, profile: dict[str, Any]) -> bool:
-    existing = read_yaml(path, [])
-    return isinstance(existing, dict) and bool(existing) and set(existing) <= set(profile)
+        raise WriteFailed(f"--save {target}: cannot write: {exc.strerror or exc}") from exc
 
 
 def gather(

@@ -123,8 +123,9 @@ class Question(Strict):
             ids = [choice.id for choice in self.choices]
             if UNKNOWN in ids:
                 raise ValueError("'unknown' is always allowed; do not list it as a choice")
-            if len(set(ids)) != len(ids):
-                raise ValueError("choice ids must be unique")
+            twice = sorted({choice for choice in ids if ids.count(choice) > 1})
+            if twice:
+                raise ValueError(f"duplicate choice id {', '.join(repr(c) for c in twice)} in question {self.id!r}")
         elif self.choices:
             raise ValueError(f"a '{self.kind}' question takes no choices")
         if self.kind == "fraction" and (self.minimum is None or self.maximum is None):

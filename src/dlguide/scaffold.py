@@ -4,8 +4,11 @@ The project is the family's demo file as ``demo.py``, the two helper modules it 
 ``lpdata.py``) copied unchanged, a README saying how to run it and what to change, and a
 ``requirements.txt`` with the torch pins of dlguide's ``constraints.txt``. It needs torch, torchvision,
 scikit-learn, numpy and pillow, never dlguide, and runs the very code ``dlguide run-demo`` runs.
-Planning is pure (so ``--dry-run`` and tests can look at it); writing refuses a non-empty folder unless
-forced, and even then only overwrites the files of the plan, never deleting anything.
+Planning is pure (so ``--dry-run`` and tests can look at it). ``check`` applies the one write rule
+(``dlguide.demos.lpfiles``) to the whole plan before a single file is written: an empty path is
+refused, a folder that is not empty needs ``force``, and every destination must be writable; it sorts
+the plan into files it would create and files it would overwrite. Writing replaces only the plan's
+files, each all at once, and never deletes anything.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlguide.errors import FileExistsRefusal
+from dlguide.errors import WriteFailed
 
 DEMOS_DIR = Path(__file__).resolve().parent / "demos"
 HELPERS = ("lpkit.py", "lpdata.py")
@@ -102,14 +105,18 @@ def requirements() -> str:
     return "\n".join([pins["torch"], pins["torchvision"], "scikit-learn>=1.3", "numpy", "pillow"]) + "\n"
 
 
-def plan(family: str, demo: str, directory: Path, options: str = "") -> Plan:
+def plan(family: str, demo: str, directory: Path | str, options: str = "") -> Plan:
     """What ``scaffold`` writes for ``family`` (whose demo module is ``demo``) into ``directory``.
+
+    An empty ``directory`` is refused (``lpfiles.WriteRefused``): it must never mean the current folder.
 
     ``options`` (e.g. ``--cell gru``) are the demo options the name the user typed stands for; the
     README's run lines include them, and the demo file stays the same code ``run-demo`` runs.
     """
+    from dlguide.demos.lpfiles import named_path
+
     source = DEMOS_DIR / f"{demo}.py"
-    result = Plan(family, Path(directory))
+    result = Plan(family, named_path(directory, "scaffold", "my-demo"))
     result.files.append(PlannedFile(result.directory / "demo.py", source.read_text(encoding="utf-8")))
     for helper in HELPERS:
         result.files.append(PlannedFile(result.directory / helper, (DEMOS_DIR / helper).read_text(encoding="utf-8")))
@@ -119,16 +126,29 @@ def plan(family: str, demo: str, directory: Path, options: str = "") -> Plan:
     return result
 
 
+def check(planned: Plan, *, force: bool = False) -> dict[str, list[Path]]:
+    """Every check of the write rule on the whole plan, before any work: {"create": [...], "overwrite": [...]}.
+
+    Raises ``lpfiles.WriteRefused`` (one line: what was wrong, what would be right) when writing would
+    lose a file of the user's or cannot succeed. Without ``force`` a non-empty folder is refused
+    whole, so nothing can be overwritten; with it, the plan's own files may be.
+    """
+    from dlguide.demos import lpfiles
+
+    lpfiles.check_folder(planned.directory, force=force, what="scaffold")
+    return lpfiles.plan([item.path for item in planned.files], force=force, what="scaffold")
+
+
 def write(planned: Plan, *, force: bool = False) -> list[Path]:
-    """Write the plan; a non-empty folder needs ``force``, and then only the plan's files are replaced."""
-    directory = planned.directory
-    if directory.exists() and not directory.is_dir():
-        raise FileExistsRefusal(f"{directory} exists and is not a folder; choose another name")
-    if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise FileExistsRefusal(f"{directory} is not empty; choose an empty folder or pass --force (it overwrites only the files it writes)")
-    directory.mkdir(parents=True, exist_ok=True)
+    """Check the whole plan, then write it; a non-empty folder needs ``force``, and then only the plan's
+    files are replaced."""
+    from dlguide.demos import lpfiles
+
+    check(planned, force=force)
     written = []
     for item in planned.files:
-        item.path.write_text(item.content, encoding="utf-8")
-        written.append(item.path)
+        try:
+            written.append(lpfiles.write_text(item.path, item.content))
+        except OSError as exc:  # the disk filled up, or the folder changed under us, after the checks
+            raise WriteFailed(f"scaffold: cannot write {item.path}: {exc.strerror or exc}") from exc
     return written

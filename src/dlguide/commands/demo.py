@@ -88,28 +88,31 @@ def register(app: typer.Typer) -> None:
     @app.command("scaffold")
     def scaffold_command(
         arch: Annotated[str, typer.Argument(help="Family id or alias whose demo to write.")],
-        directory: Annotated[Optional[Path], typer.Argument(help="Folder to write (default ./dlguide-<id>-demo).", show_default=False)] = None,
+        # a str, not a Path: typer reads "" as Path("."), and an empty path must never mean "here"
+        directory: Annotated[Optional[str], typer.Argument(help="Folder to write (default ./dlguide-<id>-demo).", show_default=False)] = None,
         force: Annotated[bool, typer.Option("--force", help="Write into a non-empty folder (overwrites only the files it writes).")] = False,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be created and overwritten; write nothing.")] = False,
         as_json: JsonOption = False,
         kb_dir: KbOption = None,
     ) -> None:
         """Write ARCH's demo as a standalone project: demo.py, its helpers, a README and requirements."""
         from dlguide import scaffold
-        from dlguide.output import emit_json
+        from dlguide.output import emit_json, emit_lines
 
         family_id, demo = demo_module_name(arch, kb_dir)
-        target = directory or Path(f"dlguide-{family_id}-demo")
+        target = f"dlguide-{family_id}-demo" if directory is None else directory
         options = " ".join(demo_argv(arch, family_id, []))  # 'scaffold gru' runs the GRU, as 'run-demo gru' does
         plan = scaffold.plan(family_id, demo, target, options)
+        planned = scaffold.check(plan, force=force)  # the whole plan, before a single file is written
+        action = {path: verb for verb in ("create", "overwrite") for path in planned[verb]}
         written = scaffold.write(plan, force=force) if not dry_run else []
         if as_json:
             emit_json({"schema_version": 1, "family": family_id, "directory": str(target), "dry_run": dry_run,
-                       "files": [{"path": str(f.path), "bytes": len(f.content.encode())} for f in plan.files],
+                       "files": [{"path": str(f.path), "bytes": len(f.content.encode()), "action": action[f.path]} for f in plan.files],
                        "written": [str(p) for p in written]})
             return
-        verb = "would write" if dry_run else "wrote"
-        for item in plan.files:
-            typer.echo(f"{verb} {item.path}")
+        verbs = {"create": "would create", "overwrite": "would overwrite"} if dry_run else {"create": "created", "overwrite": "overwrote"}
+        lines = [f"{verbs[action[item.path]]} {item.path}" for item in plan.files]
         if not dry_run:
-            typer.echo(f"run it with: cd {target} && pip install -r requirements.txt && python demo.py --quick{' ' + options if options else ''}")
+            lines.append(f"run it with: cd {target} && pip install -r requirements.txt && python demo.py --quick{' ' + options if options else ''}")
+        emit_lines(lines)

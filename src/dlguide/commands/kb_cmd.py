@@ -2,7 +2,8 @@
 
 ``kb validate`` runs the very check every command runs on load and lists every problem, one breadcrumb
 a line. ``kb init`` copies the built-in knowledge into a new folder so a user can add a family of their
-own and point ``--kb``/``DLGUIDE_KB`` at it.
+own and point ``--kb``/``DLGUIDE_KB`` at it; through the one write rule (``dlguide.demos.lpfiles``) it
+refuses a non-empty folder without ``--force``, and with it only adds the missing files.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from dlguide import kb as knowledge
-from dlguide.errors import FileExistsRefusal, KnowledgeError
+from dlguide.errors import KnowledgeError, WriteFailed
 from dlguide.options import JsonOption
 from dlguide.output import emit_json, note
 
@@ -48,23 +49,37 @@ def validate(
 
 @kb_app.command("init")
 def init(
-    directory: Annotated[Path, typer.Argument(help="New folder to copy the built-in knowledge into.")],
-    force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not empty (never deletes).")] = False,
+    # a str, not a Path: typer reads "" as Path("."), and an empty path must never mean "here"
+    directory: Annotated[str, typer.Argument(help="New folder to copy the built-in knowledge into.")],
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not empty: add the missing files, "
+                                        "never replace or delete one.")] = False,
 ) -> None:
     """Copy the built-in knowledge base into DIRECTORY, to edit or extend with families of your own."""
-    if directory.exists() and not directory.is_dir():
-        raise FileExistsRefusal(f"{directory} exists and is not a folder; choose a new folder name")
-    if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise FileExistsRefusal(f"{directory} is not empty; choose an empty folder or pass --force to add files to it")
+    from dlguide.demos import lpfiles
+
+    target = lpfiles.check_folder(directory, force=force, what="kb init", example="my-kb")
     source = knowledge.builtin_dir()
+    # Plan first, with every check, so that a file in the way refuses the run before anything is copied.
+    missing, kept = [], []
     for path in sorted(source.rglob("*.yaml")):
-        target = directory / path.relative_to(source)
-        if target.exists() and not force:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    note(f"copied the built-in knowledge base to {directory}; add families/<id>.yaml, then run:")
-    note(f"  dlguide kb validate {directory}   and   dlguide list --kb {directory}  (or set DLGUIDE_KB={directory})")
+        destination = target / path.relative_to(source)
+        if destination.exists() or destination.is_symlink():
+            kept.append(destination)  # the user's, perhaps edited: never replaced
+        else:
+            missing.append((path, lpfiles.check_file(destination, what="kb init")))
+    added = []
+    for path, destination in missing:
+        try:
+            if lpfiles.write_new(destination, path.read_text(encoding="utf-8")):
+                added.append(destination)
+            else:  # it appeared since the plan was made; it is the user's now
+                kept.append(destination)
+        except OSError as exc:
+            raise WriteFailed(f"kb init: cannot write {destination}: {exc.strerror or exc}") from exc
+    if kept:
+        note(f"kept {len(kept)} existing file(s) as they are: {', '.join(str(k.relative_to(target)) for k in kept)}")
+    note(f"copied {len(added)} file(s) of the built-in knowledge base to {target}; add families/<id>.yaml, then run:")
+    note(f"  dlguide kb validate {target}   and   dlguide list --kb {target}  (or set DLGUIDE_KB={target})")
 
 
 def register(app: typer.Typer) -> None:

@@ -31,7 +31,8 @@ def recommend(
     priority: Annotated[Optional[list[str]], _opt("--priority", "speed, quality, stability, interpretability; repeatable.")] = None,
     describe: Annotated[Optional[str], _opt("--describe", "Your situation in a sentence; what it cannot tell is asked.")] = None,
     answers: Annotated[Optional[Path], _opt("--answers", "Read a saved profile (YAML) written by --save.")] = None,
-    save: Annotated[Optional[Path], _opt("--save", "Write the profile used to this YAML file.")] = None,
+    save: Annotated[Optional[str], _opt("--save", "Write the profile used to this YAML file.")] = None,
+    force: Annotated[bool, _opt("--force", "With --save: replace an existing file (never the --answers file).")] = False,
     as_json: JsonOption = False,
     as_markdown: MarkdownOption = False,
     explain: Annotated[bool, _opt("--explain", "Also show every rule: fired or not, and the condition that failed.")] = False,
@@ -41,19 +42,23 @@ def recommend(
     """Recommend an architecture family for your data and goal, with the reasons behind the ranking."""
     from dlguide import engine, questionnaire, render_recommend
     from dlguide import kb as knowledge
+    from dlguide.demos.lpfiles import check_file
     from dlguide.output import emit, emit_json, emit_markdown, note
 
     fmt = output_format(as_json, as_markdown)
     base = knowledge.load(kb)
     engine.check_ready(base)
+    if save is not None:  # the destination is checked before any question is asked
+        inputs = [answers, *base.root.rglob("*.yaml")]  # never written onto, not even with --force
+        check_file(save, force=force, inputs=inputs, what="--save", example="profile.yaml")
     flags = {"data": data, "task": task, "samples": samples, "labeled": labeled, "seq_len": seq_len,
              "compute": compute, "priority": [p for item in priority or [] for p in item.split(",")]}
     prompter = questionnaire.TerminalPrompter() if not no_input and sys.stdin.isatty() else None
     gathered = questionnaire.gather(base.questions, flags=flags, answers_file=answers, describe=describe, prompter=prompter,
                                     on_understood=lambda seen, said: note(render_recommend.understood_text(seen, said)))
     result = engine.recommend(base, gathered.profile)
-    if save:
-        questionnaire.write_answers(save, result.profile)
+    if save is not None:
+        questionnaire.write_answers(save, result.profile, force=force, inputs=inputs)
     {"json": lambda: emit_json(render_recommend.to_json(result)),
      "markdown": lambda: emit_markdown(render_recommend.to_markdown(result, explain=explain)),
      "rich": lambda: emit(render_recommend.to_rich(result, explain=explain))}[fmt]()

@@ -17,7 +17,6 @@ was wrong and what would be right.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Iterable, Union
 
@@ -32,9 +31,10 @@ class WriteRefused(Exception):
         self.message = message
 
 
-def _as_path(path: PathLike | None, what: str) -> Path:
+def named_path(path: PathLike | None, what: str, example: str | None = None) -> Path:
+    """``path`` as a Path; an empty one is refused here, before ``Path("")`` could turn it into "."."""
     if path is None or not str(path).strip():
-        raise WriteRefused(f"{what}: an empty path names no file; give a file name (for example {what.lstrip('-')}.csv)")
+        raise WriteRefused(f"{what}: an empty path names nothing; give a name (for example {example or what.lstrip('-') + '.csv'})")
     return Path(str(path)).expanduser()
 
 
@@ -58,9 +58,13 @@ def _writable_parent(path: Path, what: str) -> None:
         raise WriteRefused(f"{what}: cannot write {path}: the folder {parent} is not writable; choose another place")
 
 
-def check_file(path: PathLike | None, *, force: bool = False, inputs: Iterable[PathLike | None] = (), what: str = "--output") -> Path:
-    """The path to write a file to, after every check; raises ``WriteRefused`` with the reason."""
-    target = _as_path(path, what)
+def check_file(path: PathLike | None, *, force: bool = False, inputs: Iterable[PathLike | None] = (), what: str = "--output",
+               example: str | None = None) -> Path:
+    """The path to write a file to, after every check; raises ``WriteRefused`` with the reason.
+
+    ``example`` is the file name an error about an empty path suggests (default: ``<what>.csv``).
+    """
+    target = named_path(path, what, example)
     for given in inputs:
         if given is not None and str(given).strip() and _same_file(target, Path(str(given)).expanduser()):
             raise WriteRefused(f"{what}: {target} is also an input of this run; write the result to another file")
@@ -74,9 +78,9 @@ def check_file(path: PathLike | None, *, force: bool = False, inputs: Iterable[P
     return target
 
 
-def check_folder(path: PathLike | None, *, force: bool = False, what: str = "folder") -> Path:
+def check_folder(path: PathLike | None, *, force: bool = False, what: str = "folder", example: str | None = None) -> Path:
     """A folder to write into: refused if it is a file, or not empty without ``force``, or not writable."""
-    target = _as_path(path, what)
+    target = named_path(path, what, example or "my-folder")
     if target.exists() and not target.is_dir():
         raise WriteRefused(f"{what}: {target} is a file, not a folder; name a new folder")
     if target.is_dir() and any(target.iterdir()) and not force:
@@ -114,14 +118,45 @@ def write_text(path: PathLike, text: str) -> Path:
 
     A run that fails half-way (a full disk, Ctrl-C) leaves the old file as it was, never a torn one.
     """
+    import tempfile  # here, not at the top: the CLI imports this module on every run, and starts fast
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would have given, or
+        # the mode of the file it replaces, so a README or a profile stays readable as before.
+        os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits a file written at ``path`` should have: the replaced file's, else 0666 less umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def write_new(path: PathLike, text: str) -> bool:
+    """Write ``text`` to ``path`` only if nothing is there; returns whether it wrote.
+
+    For adding files to a folder the user may have edited (``kb init --force``): an existing file,
+    even one that appeared a moment ago, is kept as it is.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8", newline="") as stream:  # 'x': fails if the file exists
+            stream.write(text)
+    except FileExistsError:
+        return False
+    return True
