@@ -71,6 +71,25 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
     return app
 
 
+def _plain_flags(command):
+    """Show on/off flags in --help without typer's ``<bool>`` type label: a flag takes no value."""
+    for param in command.params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    help_option = command.get_help_option
+
+    def plain_help_option(ctx):
+        option = help_option(ctx)
+        if option is not None and option.metavar is None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = plain_help_option
+    for sub in getattr(command, "commands", {}).values():
+        _plain_flags(sub)
+    return command
+
+
 def _fail(message: str, code: int, *, as_json: bool, payload: dict | None = None) -> int:
     message = " ".join(part.strip() for part in message.splitlines() if part.strip())  # one line, always
     note(f"dlguide: error: {message}")
@@ -94,7 +113,7 @@ def run(argv: list[str]) -> int:
     as_json = "--json" in argv
     debug = "--debug" in argv or os.environ.get("DLGUIDE_DEBUG", "") not in ("", "0")
     try:
-        result = build_app(argv)(args=argv, prog_name="dlguide", standalone_mode=False)
+        result = _plain_flags(typer.main.get_command(build_app(argv))).main(args=argv, prog_name="dlguide", standalone_mode=False)
     except (KeyboardInterrupt, Abort):
         result = EXIT_INTERRUPTED
     except TyperException as exc:  # typer's own parse errors: unknown option, missing argument, bad value

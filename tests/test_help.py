@@ -1,0 +1,28 @@
+"""--help on every command: each one answers, and on/off flags carry no ``<bool>`` type label."""
+
+from __future__ import annotations
+
+import pytest
+import typer.main
+
+from dlguide.cli import build_app
+
+
+def _command_paths(command, prefix=()):
+    subcommands = getattr(command, "commands", {})
+    if not subcommands:
+        yield prefix
+    for name, sub in subcommands.items():
+        yield from _command_paths(sub, prefix + (name,))
+
+
+COMMANDS = [(),] + sorted(set(_command_paths(typer.main.get_command(build_app()))))
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "dlguide")
+def test_help_reads_cleanly(cli, path):
+    result = cli(*path, "--help")
+    assert result.code == 0, result.stderr
+    assert "Usage: dlguide" in result.stdout
+    assert "<bool>" not in result.stdout
+    assert "--help" in result.stdout
