@@ -104,8 +104,9 @@ CASES = [
          variant=("rnn", "gru"), source=f"{S000}: RNN row, speech and audio with limited compute"),
     dict(id="bird-sounds", p=dict(data="audio", task="classify", samples=20000, compute="medium"), top="cnn", top3=["rnn", "transformer"],
          source="seed:001 CNNs in speech recognition; CNNs on spectrograms in practice"),
-    dict(id="denoise-speech", p=dict(data="audio", task="denoise", samples=10000), top="autoencoder",
-         source=f"{S000}: Autoencoder row, denoising"),
+    dict(id="denoise-speech", p=dict(data="audio", task="denoise", samples=10000), top="rnn", top3=["cnn", "autoencoder"],
+         source=f"{S000}: Autoencoder row, denoising; current practice (issue 8): speech enhancement is recurrent or "
+                "convolutional - RNNoise (Valin 2018), Conv-TasNet (Luo and Mesgarani 2019), Demucs (Defossez et al. 2020)"),
     # ---- time series -----------------------------------------------------------------------------
     dict(id="stock-forecast", p=dict(data="time-series", task="forecast", samples=5000, seq_len=60, compute="low"), top="rnn",
          source=f"{S000}: RNN examples, time-series forecasting (stock prices)"),

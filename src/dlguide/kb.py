@@ -275,7 +275,17 @@ def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
     from dlguide import recommender_data  # the recommender's questions and rules, checked against kb
 
     recommender_data.load_into(kb, problems, read_yaml)
+    _check_consistency(root, kb, problems)
     return kb, problems
+
+
+def _check_consistency(root: Path, kb: KnowledgeBase, problems: list[str]) -> None:
+    """Advice that contradicts the ranking, rules that fire outside their scope (dlguide.consistency)."""
+    if problems:  # a sweep over a half-loaded knowledge base would only repeat what is already reported
+        return
+    from dlguide import consistency
+
+    problems.extend(consistency.problems(kb, root / "rules.yaml"))
 
 
 def _fingerprint(root: Path) -> str:
