@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import itertools
 
-from dlguide.ranking import order, questions_read, scores
+from dlguide.ranking import contribution, order, questions_read, routes, rule_reads
 from dlguide.rules_schema import UNKNOWN, Profile
 
 TOP = 3
 """Advice may only steer towards a family that the same profile ranks this high or higher."""
 
-ADVICE_SWEEP = ("data", "task", "samples", "compute")
+ADVICE_SWEEP = ("data", "task", "samples", "compute", "priority")
 """The answers swept for every advising rule, on top of those its condition reads."""
 
 
@@ -135,10 +135,38 @@ def _scope_text(scope) -> str:
     return " and ".join(parts) or "anything"
 
 
+class _SweepScorer:
+    """``ranking.scores`` for thousands of similar profiles: each rule's effect is remembered by the
+    answers it reads, which most swept profiles share."""
+
+    def __init__(self, kb) -> None:
+        self.kb = kb
+        self.rules = [(rule, sorted(rule_reads(rule))) for rule in kb.rules]
+        self.memo: dict = {}
+
+    def ranking(self, profile: Profile) -> tuple[list[str], set[str]]:
+        totals = {family_id: self.kb.rules.base_score for family_id in self.kb.families}
+        excluded: set[str] = set()
+        pretrained = None
+        for rule, reads in self.rules:
+            key = (rule.id, *(_shown(profile.get(qid)) for qid in reads))
+            if key not in self.memo:
+                if pretrained is None:
+                    pretrained = routes(self.kb, profile)
+                self.memo[key] = contribution(rule, profile, pretrained)
+            done = self.memo[key]
+            if done is not None:
+                for family_id, delta in done[0].items():
+                    totals[family_id] += delta
+                excluded |= done[1]
+        return order(totals, excluded), excluded
+
+
 def advice_problems(kb, rules_path) -> list[str]:
     """Advice that recommends a family which the same profile ranks below the top three (or excludes)."""
     found: list[str] = []
     ranked_cache: dict = {}
+    scorer = _SweepScorer(kb)
     for rule in kb.rules:
         advising = [item for item in rule.advice if item.recommends]
         if not advising:
@@ -150,8 +178,7 @@ def advice_problems(kb, rules_path) -> list[str]:
                 continue
             key = tuple(sorted((qid, _shown(value)) for qid, value in profile.answers.items()))
             if key not in ranked_cache:
-                totals, excluded, _ = scores(kb, profile)
-                ranked_cache[key] = (order(totals, excluded), excluded)
+                ranked_cache[key] = scorer.ranking(profile)
             ranking, excluded = ranked_cache[key]
             for item in advising:
                 for family_id in item.recommends:
