@@ -261,7 +261,7 @@ def rank(kb, profile: Profile) -> tuple[list[Ranked], list[TraceEntry], list[Adv
     advice: dict[str, AdviceItem] = {}
     trace: list[TraceEntry] = []
     for rule, did_fire in fired:
-        effects = [f"{e.family} {_signed(e)}" for e in rule.effects]
+        effects = [f"{e.family} {_signed(e)}{' from scratch' if e.from_scratch else ''}" for e in rule.effects]
         effects += [f"{fid} variant {vid}" for fid, vid in rule.variant.items()]
         if not did_fire:
             state, leaf = evaluate(rule.when, profile)
