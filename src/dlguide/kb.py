@@ -5,7 +5,8 @@ name), ``techniques/*.yaml``, and the recommender's ``questions.yaml`` and ``rul
 the built-in one shipped with the package unless ``--kb DIR`` or ``DLGUIDE_KB`` names another. Loading
 collects every problem it finds (file, item, field path, what was expected) and raises them together as
 one ``KnowledgeError``, so ``dlguide kb validate`` can list them all and every other command can fail
-with the first one in a single line. Name resolution (ids, aliases, did-you-mean) lives here too, because
+with the first one in a single line. A knowledge base that loads cleanly is then checked for consistency
+across its files (``dlguide.consistency``: advice against the ranking, rules outside their scope). Name resolution (ids, aliases, did-you-mean) lives here too, because
 the knowledge base is the registry: there is no second list of families anywhere in Python.
 
 A knowledge base that validated is cached (pickled, under ``$XDG_CACHE_HOME/dlguide``) keyed by every

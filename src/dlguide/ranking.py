@@ -5,7 +5,9 @@ true adds the weights of its ``raise`` effects and takes those of its ``lower`` 
 ``exclude`` sends a family to the bottom with its reason. Conditions use three-valued logic: a
 comparison with an unknown answer is unknown, ``all``/``any``/``not`` follow Kleene's rules, and a rule
 fires only when its condition is true - so not knowing never triggers a rule about what you do not know.
-Ranking is by score, then id; excluded families come last. ``Rescorer`` scores profiles that differ from
+A family with a pretrained route for the profile's data and task (its file's ``pretrained`` list) starts
+from that model: effects marked ``from_scratch`` (data hunger) pass it by, the route names its variant,
+and its reasons say which rules were passed by. Ranking is by score, then id; excluded families come last. ``Rescorer`` scores profiles that differ from
 one profile in a few answers by evaluating again only the rules that read those answers.
 """
 

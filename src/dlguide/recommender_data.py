@@ -4,7 +4,9 @@
 ``questions.yaml`` and ``rules.yaml`` next to ``families/``, validates each against ``rules_schema``
 (one rule at a time, so a breadcrumb names the rule), and then checks what spans files: every family a
 rule names exists, every question a condition names exists and suits the operator, every value is one of
-that question's choices or inside its range, variants exist in their family, and rule ids are unique. A
+that question's choices or inside its range, variants exist in their family, and rule ids are unique; the
+data and tasks named by rule scopes and by the families' pretrained routes and scopes are real answers,
+each route names a variant of its family, and every family an advice ``recommends`` exists. A
 knowledge folder with neither file (a user's own families-only folder) still loads; the recommender then
 says what is missing. Both files or neither: one without the other is a problem.
 """
