@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 
-from dlguide.ranking import contribution, order, questions_read, routes, rule_reads
+from dlguide.ranking import contribution, evaluate, order, questions_read, routes, rule_reads
 from dlguide.rules_schema import UNKNOWN, Profile
 
 TOP = 3
@@ -92,8 +92,6 @@ def _shown(value) -> str:
 
 
 def _fires(rule, profile: Profile) -> bool:
-    from dlguide.ranking import evaluate
-
     return evaluate(rule.when, profile)[0] is True
 
 
@@ -172,10 +170,12 @@ def advice_problems(kb, rules_path) -> list[str]:
         if not advising:
             continue
         reported: set = set()
-        sweep = questions_read(rule.when) | set(ADVICE_SWEEP)
-        for profile in _profiles(kb, sweep):
-            if not _fires(rule, profile):
-                continue
+        reads = questions_read(rule.when) | {"data", "task"}
+        sweep = reads | set(ADVICE_SWEEP)
+        # Whether the rule fires depends only on what it reads: find those profiles first, then widen them.
+        firing = [profile for profile in _profiles(kb, reads) if _fires(rule, profile)]
+        rest = _profiles(kb, sweep - reads)
+        for profile in (Profile(answers={**a.answers, **b.answers}) for a in firing for b in rest):
             key = tuple(sorted((qid, _shown(value)) for qid, value in profile.answers.items()))
             if key not in ranked_cache:
                 ranked_cache[key] = scorer.ranking(profile)
