@@ -263,7 +263,7 @@ def rank(kb, profile: Profile) -> tuple[list[Ranked], list[TraceEntry], list[Adv
     advice: dict[str, AdviceItem] = {}
     trace: list[TraceEntry] = []
     for rule, did_fire in fired:
-        effects = [f"{e.family} {_signed(e)}{' from scratch' if e.from_scratch else ''}" for e in rule.effects]
+        effects = [f"{e.family} {_signed(e)}{_scratch_note(e, pretrained if did_fire else {})}" for e in rule.effects]
         effects += [f"{fid} variant {vid}" for fid, vid in rule.variant.items()]
         if not did_fire:
             state, leaf = evaluate(rule.when, profile)
@@ -311,6 +311,12 @@ def rank(kb, profile: Profile) -> tuple[list[Ranked], list[TraceEntry], list[Adv
             )
         )
     return ranking, trace, list(advice.values())
+
+
+def _scratch_note(effect, pretrained) -> str:
+    if not effect.from_scratch:
+        return ""
+    return " from scratch (not applied: pretrained)" if effect.family in pretrained else " from scratch"
 
 
 def _signed(effect) -> str:
