@@ -258,6 +258,11 @@ PRACTICE = [
          source="Radford et al. 2021 (CLIP): linear probes on pretrained image-text features"),
     dict(id="music-generation-tokens", p=dict(data="audio", task="generate"), top="transformer", top3=["rnn", "diffusion"],
          source="Huang et al. 2019 (Music Transformer); Copet et al. 2023 (MusicGen); Kong et al. 2021 (DiffWave)"),
+    dict(id="recommendation-links-baseline", p=dict(data="graph", task="link", samples=200000), top="gnn", top3=["mlp"],
+         advice=["matrix-factorisation"],
+         source="Rendle et al. 2020 (matrix factorisation revisited); Ferrari Dacrema et al. 2019 (simple baselines)"),
+    dict(id="table-outliers-classical", p=dict(data="tabular", task="anomaly", samples=50000), top="autoencoder",
+         advice=["Isolation Forest"], source="Liu, Ting, Zhou 2008 (Isolation Forest); Han et al. 2022 (ADBench)"),
     dict(id="paired-translation-few-pairs", p=dict(data="image", task="translate", samples=300), top="gan", top3=["diffusion"],
          source="Isola et al. 2017 (pix2pix learns facades from 400 pairs)"),
 ]
