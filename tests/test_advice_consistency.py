@@ -80,7 +80,7 @@ def test_a_rule_that_raises_a_family_outside_the_familys_scope_is_reported(cli, 
     lines = [line for line in result.stderr.splitlines() if "fast-forecasts" in line]
     # rnn is fine for sequential data but not for every data; gan is out of scope for any forecast
     assert any("> effects.1: raises gan for " in line and "task=forecast, outside gan's scope (task in generate, "
-               "translate, denoise, families/gan.yaml)" in line for line in lines), result.stderr
+               f"translate, denoise, in {kb_copy / 'families' / 'gan.yaml'})" in line for line in lines), result.stderr
     assert any("> effects.0: raises rnn for data=image" in line for line in lines), result.stderr
 
 

@@ -105,7 +105,7 @@ def scope_problems(kb, rules_path) -> list[str]:
             if not _fires(rule, profile):
                 continue
             data, task = profile.get("data"), profile.get("task")
-            if rule.scope is not None and "rule" not in reported and not rule.scope.covers(data, task):
+            if rule.scope is not None and "rule" not in reported and not _covers(rule.scope, data, task):
                 reported.add("rule")
                 found.append(f"{where}: fires for {_said(profile, ('data', 'task'))}, outside its scope "
                              f"({_scope_text(rule.scope)}); narrow its 'when'")
@@ -117,12 +117,13 @@ def scope_problems(kb, rules_path) -> list[str]:
                     reported.add(effect.family)
                     scope = " or ".join(_scope_text(alternative) for alternative in family.scope)
                     found.append(f"{where} > effects.{index}: raises {effect.family} for "
-                                 f"{_said(profile, ('data', 'task'))}, outside {effect.family}'s scope ({scope}, "
-                                 f"families/{effect.family}.yaml); narrow the rule's 'when'")
+                                 f"{_said(profile, ('data', 'task'))}, outside {effect.family}'s scope ({scope}, in "
+                                 f"{kb.root / 'families' / (effect.family + '.yaml')}); narrow the rule's 'when'")
     return found
 
 
 def _covers(scope, data, task) -> bool:
+    """Whether a rule's or a family's scope holds this data and task; an unknown answer is inside any."""
     return (not scope.data or data == UNKNOWN or data in scope.data) and (
         not scope.task or task == UNKNOWN or task in scope.task
     )

@@ -182,12 +182,6 @@ class Scope(Strict):
     data: list[str] = Field(default_factory=list, description="Data choice ids, e.g. [image, video]; empty: any.")
     task: list[str] = Field(default_factory=list, description="Task choice ids, e.g. [generate]; empty: any.")
 
-    def covers(self, data: str, task: str) -> bool:
-        """Whether a profile with this data and task (either may be 'unknown') lies inside the scope."""
-        return (not self.data or data == UNKNOWN or data in self.data) and (
-            not self.task or task == UNKNOWN or task in self.task
-        )
-
 
 class Rule(Strict):
     """One piece of knowledge: when the profile matches, move families up or down and say why."""
