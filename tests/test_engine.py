@@ -27,6 +27,8 @@ def _tiny_kb(tmp_path: Path, rules: list[dict], families=("cnn", "rnn", "mlp")) 
     for family in families:
         document = yaml.safe_load((REPO / "knowledge" / "families" / f"{family}.yaml").read_text())
         document["preferred_over"] = {}  # cut the links to families this small folder does not have
+        for key in ("scope", "pretrained"):  # these rules test the arithmetic, not where families belong
+            document.pop(key, None)
         for alternative in document["when_not_to_use"]:
             alternative.update(instead=[], other_tools=alternative.get("other_tools") or ["something else"])
         (root / "families" / f"{family}.yaml").write_text(yaml.safe_dump(document))
@@ -120,11 +122,17 @@ def test_what_would_change_names_the_nearest_threshold(base):
     assert ranking.leader(base, profile.with_answer("samples", first.value)) == "transformer"
 
 
-def test_what_would_change_for_small_text(base):
+def test_small_text_starts_from_a_pretrained_transformer_unless_on_a_laptop(base):
+    """A few thousand texts: the data-hunger rules are about training from scratch, not about DistilBERT."""
     profile = Profile(answers={"data": "text", "task": "classify", "samples": 2000, "seq_len": 80})
     result = engine.recommend(base, profile)
-    assert result.ranking[0].id == "rnn"
-    assert "with more than about 10k samples, Transformer would lead" in [c.text for c in result.changes]
+    top = result.ranking[0]
+    assert (top.id, top.variant) == ("transformer", "encoder-only")
+    assert "DistilBERT" in top.pretrained
+    assert "samples-under-10k" not in [h.rule for h in top.cautions]
+    assert "with low compute, RNN would lead" in [c.text for c in result.changes]
+    laptop = engine.recommend(base, profile.with_answer("compute", "low"))
+    assert [r.id for r in laptop.ranking[:2]] == ["rnn", "transformer"]
 
 
 def test_changes_are_real_and_sorted(base):
@@ -183,3 +191,39 @@ def test_what_would_change_prefers_actionable_changes_and_tries_pairs():
     assert first.text == "with more than about 1M samples and high compute, Transformer would lead"
     changed = profile.with_answer("samples", first.value[0]).with_answer("compute", first.value[1])
     assert ranking.leader(base, changed) == "transformer"
+
+
+def test_from_scratch_effects_skip_a_family_with_a_pretrained_route(tmp_path):
+    root = _tiny_kb(tmp_path, [
+        _rule("hungry", {"question": "samples", "op": "lt", "value": 1000},
+              [{"family": "rnn", "action": "lower", "weight": 4, "from_scratch": True},
+               {"family": "cnn", "action": "lower", "weight": 1}]),
+        _rule("text", {"question": "data", "op": "eq", "value": "text"}, [{"family": "rnn", "action": "raise", "weight": 1}]),
+    ])
+    path = root / "families" / "rnn.yaml"
+    document = yaml.safe_load(path.read_text())
+    document["pretrained"] = [{"data": ["text"], "task": ["classify"], "variant": "lstm", "how": "fine-tune ULMFiT",
+                               "source": "Howard and Ruder 2018"}]
+    path.write_text(yaml.safe_dump(document))
+    base = knowledge.load(root)
+
+    def rnn(**answers):
+        return next(r for r in engine.recommend(base, Profile(answers=answers)).ranking if r.id == "rnn")
+
+    started = rnn(data="text", task="classify", samples=500)
+    assert (started.score, started.variant, started.pretrained) == (11, "lstm", "fine-tune ULMFiT")
+    assert [(h.rule, h.action) for h in started.reasons] == [("text", "raise"), ("pretrained-route", "pretrained")]
+    assert "hungry" in started.reasons[1].because and not started.cautions
+    # no route for another task, or when the task is unknown: trained from scratch, so the rule speaks
+    for answers in (dict(data="text", task="regress", samples=500), dict(data="text", samples=500)):
+        scratch = rnn(**answers)
+        assert (scratch.score, scratch.pretrained) == (7, None) and [h.rule for h in scratch.cautions] == ["hungry"]
+    # what-would-change agrees with the full scoring when the change switches the route on or off
+    profile = Profile(answers=dict(data="text", task="regress", samples=500))
+    rescorer = ranking.Rescorer(base, profile)
+    leaders = {}
+    for task in ("classify", "regress", "generate"):
+        changed = profile.with_answer("task", task)
+        leaders[task] = rescorer.leader(changed, {"task"})
+        assert leaders[task] == ranking.leader(base, changed)
+    assert leaders == {"classify": "rnn", "regress": "mlp", "generate": "mlp"}

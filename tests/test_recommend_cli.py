@@ -39,18 +39,18 @@ def test_json_contract(cli):
 def test_rich_output_shows_top_three_reasons_and_changes(cli):
     result = cli("recommend", "--data", "text", "--task", "classify", "--samples", "2000", "--seq-len", "80")
     assert result.code == 0, result.stderr
-    assert "1. Recurrent Neural Network (RNN, LSTM, GRU)" in result.stdout
-    assert "[data-text-sequence +3]" in result.stdout
+    assert "1. Transformer - fine-tune a pretrained encoder" in result.stdout
+    assert "[data-text-sequence +3]" in result.stdout and "[pretrained-route pretrained]" in result.stdout
     assert "What would change the answer" in result.stdout
-    assert "with more than about 10k samples, Transformer would lead" in result.stdout
-    assert "dlguide compare rnn transformer" in result.stdout
+    assert "with low compute, RNN would lead" in result.stdout
+    assert "dlguide compare transformer rnn" in result.stdout
 
 
 def test_explain_prints_the_trace_with_failed_conditions(cli):
     result = cli("recommend", "--data", "image", "--task", "classify", "--explain", "--markdown")
     assert result.code == 0, result.stderr
     assert "## Rule trace" in result.stdout
-    assert "| samples-under-1k | unknown | transformer -3, gan -3, diffusion -3 | samples < 1000 (given: unknown) |" in result.stdout
+    assert "| samples-under-1k | unknown | transformer -3 from scratch | samples < 1000 (given: unknown) |" in result.stdout
     assert "| data-image-grid | yes |" in result.stdout
 
 

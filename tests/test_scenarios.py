@@ -104,8 +104,9 @@ CASES = [
          variant=("rnn", "gru"), source=f"{S000}: RNN row, speech and audio with limited compute"),
     dict(id="bird-sounds", p=dict(data="audio", task="classify", samples=20000, compute="medium"), top="cnn", top3=["rnn", "transformer"],
          source="seed:001 CNNs in speech recognition; CNNs on spectrograms in practice"),
-    dict(id="denoise-speech", p=dict(data="audio", task="denoise", samples=10000), top="autoencoder",
-         source=f"{S000}: Autoencoder row, denoising"),
+    dict(id="denoise-speech", p=dict(data="audio", task="denoise", samples=10000), top="rnn", top3=["cnn", "autoencoder"],
+         source=f"{S000}: Autoencoder row, denoising; current practice (issue 8): speech enhancement is recurrent or "
+                "convolutional - RNNoise (Valin 2018), Conv-TasNet (Luo and Mesgarani 2019), Demucs (Defossez et al. 2020)"),
     # ---- time series -----------------------------------------------------------------------------
     dict(id="stock-forecast", p=dict(data="time-series", task="forecast", samples=5000, seq_len=60, compute="low"), top="rnn",
          source=f"{S000}: RNN examples, time-series forecasting (stock prices)"),
@@ -220,3 +221,71 @@ def test_scenario_through_cli_json(case):
     assert run.returncode == 0, run.stderr
     document = json.loads(run.stdout)
     assert document["recommendations"][0]["id"] == case["top"]
+
+
+# ---- current practice where the seeds are silent or dated (issue 8), each with its source -------------
+# flags, expected leader, families that must be in the top 3, (family, variant) named, words in the advice
+PRACTICE = [
+    dict(id="few-thousand-texts-one-gpu", p=dict(data="text", task="classify", samples=3000, compute="medium"), top="transformer",
+         top3=["rnn"], variant=("transformer", "encoder-only"), pretrained="DistilBERT", advice=["TF-IDF"],
+         source="Sanh et al. 2019 (DistilBERT); fine-tuned pretrained encoders lead text classification at almost any size"),
+    dict(id="few-thousand-texts-laptop", p=dict(data="text", task="classify", samples=3000, seq_len=40, compute="low"), top="rnn",
+         top3=["transformer"], variant=("rnn", "gru"), advice=["pretrained"],
+         source="seed:000 RNN row: short sequences with limited compute; a GRU stays right on a laptop CPU"),
+    dict(id="document-clustering", p=dict(data="text", task="embed", samples=20000), top="transformer",
+         variant=("transformer", "sentence-encoder"), pretrained="Sentence-BERT", advice=["TF-IDF", "k-means"],
+         source="Reimers and Gurevych 2019 (Sentence-BERT); TF-IDF with k-means as the classical baseline"),
+    dict(id="sound-tagging-small", p=dict(data="audio", task="classify", samples=2000), top="cnn", top3=["transformer"],
+         variant=("cnn", "spectrogram-cnn"), pretrained="PANNs", advice=["PANNs"],
+         source="Kong et al. 2020 (PANNs); Gong et al. 2021 (AST): spectrogram CNNs and audio transformers lead ESC-50"),
+    dict(id="speaker-embeddings", p=dict(data="audio", task="embed", samples=5000), top="cnn", top3=["transformer"],
+         source="Snyder et al. 2018 (x-vectors); ECAPA-TDNN (Desplanques et al. 2020): convolutional speaker embeddings"),
+    dict(id="realtime-speech-enhancement", p=dict(data="audio", task="denoise", priority=["speed"]), top="cnn", top3=["rnn"],
+         source="Valin 2018 (RNNoise); Luo and Mesgarani 2019 (Conv-TasNet); Defossez et al. 2020 (Demucs)"),
+    dict(id="small-simple-image-generation", p=dict(data="image", task="generate", samples=3000), top="diffusion",
+         top3=["gan", "autoencoder"], variant=("autoencoder", "vae"),
+         source="Kingma and Welling 2014 (VAE); Ruiz et al. 2023 (DreamBooth fine-tuning of a pretrained diffusion model)"),
+    dict(id="forecasting-baselines", p=dict(data="time-series", task="forecast"), top="rnn", top3=["mlp"],
+         variant=("mlp", "forecasting-mlp"), advice=["gradient-boosted trees", "seasonal-naive"],
+         source="Oreshkin et al. 2020 (N-BEATS); Zeng et al. 2023 (DLinear); M5 competition (LightGBM)"),
+    dict(id="fast-forecast-no-gan", p=dict(data="time-series", task="forecast", priority=["speed"]), top="rnn", top3=["cnn"],
+         variant=("cnn", "tcn"), quiet=["gan"],
+         source="Bai et al. 2018 (TCN); seed:000 GAN row: a GAN's speed is about generation, not forecasting"),
+    dict(id="sensor-classification-convolutions", p=dict(data="time-series", task="classify", samples=5000), top="rnn", top3=["cnn"],
+         source="Ismail Fawaz et al. 2019: 1D CNNs (FCN, ResNet, InceptionTime) lead time-series classification"),
+    dict(id="image-text-small", p=dict(data="multimodal", task="classify", samples=2000), top="transformer",
+         variant=("transformer", "vision-language"), pretrained="CLIP", advice=["CLIP"],
+         source="Radford et al. 2021 (CLIP): linear probes on pretrained image-text features"),
+    dict(id="music-generation-tokens", p=dict(data="audio", task="generate"), top="transformer", top3=["rnn", "diffusion"],
+         source="Huang et al. 2019 (Music Transformer); Copet et al. 2023 (MusicGen); Kong et al. 2021 (DiffWave)"),
+    dict(id="recommendation-links-baseline", p=dict(data="graph", task="link", samples=200000), top="gnn", top3=["mlp"],
+         advice=["matrix-factorisation"],
+         source="Rendle et al. 2020 (matrix factorisation revisited); Ferrari Dacrema et al. 2019 (simple baselines)"),
+    dict(id="table-outliers-classical", p=dict(data="tabular", task="anomaly", samples=50000), top="autoencoder",
+         advice=["Isolation Forest"], source="Liu, Ting, Zhou 2008 (Isolation Forest); Han et al. 2022 (ADBench)"),
+    dict(id="paired-translation-few-pairs", p=dict(data="image", task="translate", samples=300), top="gan", top3=["diffusion"],
+         source="Isola et al. 2017 (pix2pix learns facades from 400 pairs)"),
+]
+
+
+@pytest.mark.parametrize("case", PRACTICE, ids=[c["id"] for c in PRACTICE])
+def test_current_practice_through_cli_json(cli, case):
+    result = cli("recommend", "--json", *_flags(case["p"]))
+    assert result.code == 0, result.stderr
+    document = result.json()
+    ranked = {r["id"]: r for r in document["recommendations"]}
+    order = [r["id"] for r in document["recommendations"]]
+    seen = f"{case['id']}: {order[:3]} ({case['source']})"
+    assert order[0] == case["top"], seen
+    assert set(case.get("top3", [])) <= set(order[:3]), seen
+    if "variant" in case:
+        family, variant = case["variant"]
+        assert ranked[family]["variant"] == variant, seen
+    if "pretrained" in case:
+        assert case["pretrained"] in ranked[case["top"]]["pretrained"], seen
+        assert "pretrained-route" in [r["id"] for r in ranked[case["top"]]["rules"]]
+    for family in case.get("quiet", []):
+        assert not ranked[family]["reasons"], f"{case['id']}: a rule raised {family}: {ranked[family]['rules']}"
+    advice = " ".join(document["advice"])
+    for words in case.get("advice", []):
+        assert words in advice, f"{case['id']}: no advice with {words!r}: {advice}"

@@ -5,7 +5,8 @@ name), ``techniques/*.yaml``, and the recommender's ``questions.yaml`` and ``rul
 the built-in one shipped with the package unless ``--kb DIR`` or ``DLGUIDE_KB`` names another. Loading
 collects every problem it finds (file, item, field path, what was expected) and raises them together as
 one ``KnowledgeError``, so ``dlguide kb validate`` can list them all and every other command can fail
-with the first one in a single line. Name resolution (ids, aliases, did-you-mean) lives here too, because
+with the first one in a single line. A knowledge base that loads cleanly is then checked for consistency
+across its files (``dlguide.consistency``: advice against the ranking, rules outside their scope). Name resolution (ids, aliases, did-you-mean) lives here too, because
 the knowledge base is the registry: there is no second list of families anywhere in Python.
 
 A knowledge base that validated is cached (pickled, under ``$XDG_CACHE_HOME/dlguide``) keyed by every
@@ -337,7 +338,17 @@ def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
     from dlguide import recommender_data  # the recommender's questions and rules, checked against kb
 
     recommender_data.load_into(kb, problems, read_yaml)
+    _check_consistency(root, kb, problems)
     return kb, problems
+
+
+def _check_consistency(root: Path, kb: KnowledgeBase, problems: list[str]) -> None:
+    """Advice that contradicts the ranking, rules that fire outside their scope (dlguide.consistency)."""
+    if problems:  # a sweep over a half-loaded knowledge base would only repeat what is already reported
+        return
+    from dlguide import consistency
+
+    problems.extend(consistency.problems(kb, root / "rules.yaml"))
 
 
 def _fingerprint(root: Path) -> str:

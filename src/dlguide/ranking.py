@@ -5,7 +5,9 @@ true adds the weights of its ``raise`` effects and takes those of its ``lower`` 
 ``exclude`` sends a family to the bottom with its reason. Conditions use three-valued logic: a
 comparison with an unknown answer is unknown, ``all``/``any``/``not`` follow Kleene's rules, and a rule
 fires only when its condition is true - so not knowing never triggers a rule about what you do not know.
-Ranking is by score, then id; excluded families come last. ``Rescorer`` scores profiles that differ from
+A family with a pretrained route for the profile's data and task (its file's ``pretrained`` list) starts
+from that model: effects marked ``from_scratch`` (data hunger) pass it by, the route names its variant,
+and its reasons say which rules were passed by. Ranking is by score, then id; excluded families come last. ``Rescorer`` scores profiles that differ from
 one profile in a few answers by evaluating again only the rules that read those answers.
 """
 
@@ -30,7 +32,7 @@ _COMPARE = {
 @dataclass
 class Hit:
     rule: str  # id of the rule
-    action: str  # raise, lower or exclude
+    action: str  # raise, lower, exclude, or pretrained (a route, which changes no score)
     weight: int  # points the rule added or took (0 for exclude)
     because: str  # the rule's reason, as shown to the user
     source: str  # where the rule's knowledge comes from
@@ -46,6 +48,7 @@ class Ranked:
     variant: Optional[str] = None  # suggested variant id, when a rule names one
     variant_name: Optional[str] = None
     variant_rule: Optional[str] = None  # the rule that chose the variant
+    pretrained: Optional[str] = None  # how to start from a pretrained model, when the family has a route here
     reasons: list[Hit] = field(default_factory=list)  # rules that raised it
     cautions: list[Hit] = field(default_factory=list)  # rules that lowered or excluded it
     has_demo: bool = False
@@ -128,23 +131,59 @@ def describe_condition(condition: Condition, profile: Profile | None = None) -> 
     return text
 
 
+def routes(kb, profile: Profile) -> dict:
+    """Family id -> the pretrained route that applies to this profile's data and task.
+
+    Known answers only: with the data or the task unknown nobody can say a pretrained model exists, so the
+    rules about training from scratch keep speaking (the same three-valued stance as the conditions).
+    """
+    data, task = profile.get("data"), profile.get("task")
+    if profile.is_unknown("data") or profile.is_unknown("task"):
+        return {}
+    found = {}
+    for family_id, family in kb.families.items():
+        for route in getattr(family, "pretrained", ()):
+            if data in route.data and (not route.task or task in route.task):
+                found[family_id] = route
+                break
+    return found
+
+
+def contribution(rule: Rule, profile: Profile, pretrained) -> Optional[tuple[dict[str, int], set[str], list]]:
+    """What a rule does to this profile: score deltas, exclusions and the from-scratch effects it skipped.
+
+    None when the rule does not fire. ``pretrained`` holds the families that start from a pretrained model
+    here; effects marked ``from_scratch`` pass them by.
+    """
+    if evaluate(rule.when, profile)[0] is not True:
+        return None
+    deltas: dict[str, int] = {}
+    excluded: set[str] = set()
+    waived = []
+    for effect in rule.effects:
+        if effect.from_scratch and effect.family in pretrained:
+            waived.append(effect)
+        elif effect.action == "exclude":
+            excluded.add(effect.family)
+        else:
+            deltas[effect.family] = deltas.get(effect.family, 0) + (effect.weight if effect.action == "raise" else -effect.weight)
+    return deltas, excluded, waived
+
+
 def scores(kb, profile: Profile) -> tuple[dict[str, int], set[str], list[tuple[Rule, bool]]]:
     """Score of every family, the excluded ones, and each rule with whether it fired."""
     totals = {family_id: kb.rules.base_score for family_id in kb.families}
     excluded: set[str] = set()
     fired: list[tuple[Rule, bool]] = []
+    pretrained = routes(kb, profile)
     for rule in kb.rules:
-        state, _ = evaluate(rule.when, profile)
-        fired.append((rule, state is True))
-        if state is not True:
+        done = contribution(rule, profile, pretrained)
+        fired.append((rule, done is not None))
+        if done is None:
             continue
-        for effect in rule.effects:
-            if effect.action == "raise":
-                totals[effect.family] += effect.weight
-            elif effect.action == "lower":
-                totals[effect.family] -= effect.weight
-            else:
-                excluded.add(effect.family)
+        for family_id, delta in done[0].items():
+            totals[family_id] += delta
+        excluded |= done[1]
     return totals, excluded, fired
 
 
@@ -166,6 +205,16 @@ def questions_read(node) -> set[str]:
     return set().union(*(questions_read(child) for child in (node.all if isinstance(node, All) else node.any)))
 
 
+# Which pretrained routes apply depends on these answers, so a rule with from-scratch effects reads them too.
+ROUTE_QUESTIONS = {"data", "task"}
+
+
+def rule_reads(rule: Rule) -> set[str]:
+    """Every answer whose change can change what the rule does: its condition's, plus the route's."""
+    reads = questions_read(rule.when)
+    return reads | ROUTE_QUESTIONS if any(effect.from_scratch for effect in rule.effects) else reads
+
+
 class Rescorer:
     """The leader of profiles that differ from ``base`` in a few answers, scoring only what changed.
 
@@ -176,39 +225,45 @@ class Rescorer:
     def __init__(self, kb, base: Profile) -> None:
         self.kb = kb
         self.rules = list(kb.rules)
-        self.reads = [questions_read(rule.when) for rule in self.rules]
-        self.fired = [evaluate(rule.when, base)[0] is True for rule in self.rules]
-        self.totals, excluded, _ = scores(kb, base)
-        self.exclusions = Counter(
-            effect.family
-            for rule, did_fire in zip(self.rules, self.fired)
-            if did_fire
-            for effect in rule.effects
-            if effect.action == "exclude"
-        )
+        self.reads = [rule_reads(rule) for rule in self.rules]
+        self.pretrained = routes(kb, base)
+        self.done = [contribution(rule, base, self.pretrained) for rule in self.rules]
+        self.totals, _, _ = scores(kb, base)
+        self.exclusions = Counter(family for done in self.done if done for family in done[1])
 
     def leader(self, changed: Profile, questions: set[str]) -> str:
         totals, exclusions = dict(self.totals), Counter(self.exclusions)
-        for rule, reads, was_fired in zip(self.rules, self.reads, self.fired):
-            if not reads & questions or (evaluate(rule.when, changed)[0] is True) == was_fired:
+        pretrained = routes(self.kb, changed) if questions & ROUTE_QUESTIONS else self.pretrained
+        for rule, reads, before in zip(self.rules, self.reads, self.done):
+            if not reads & questions:
                 continue
-            sign = -1 if was_fired else 1
-            for effect in rule.effects:
-                if effect.action == "exclude":
-                    exclusions[effect.family] += sign
-                else:
-                    totals[effect.family] += sign * effect.weight * (1 if effect.action == "raise" else -1)
+            after = contribution(rule, changed, pretrained)
+            if after == before:
+                continue
+            for done, sign in ((before, -1), (after, 1)):
+                if done is None:
+                    continue
+                for family_id, delta in done[0].items():
+                    totals[family_id] += sign * delta
+                for family_id in done[1]:
+                    exclusions[family_id] += sign
         return order(totals, {family for family, count in exclusions.items() if count > 0})[0]
+
+
+PRETRAINED_RULE = "pretrained-route"
+"""The name a pretrained route goes by in a family's reasons and as the rule that chose its variant."""
 
 
 def rank(kb, profile: Profile) -> tuple[list[Ranked], list[TraceEntry], list[AdviceItem]]:
     totals, excluded, fired = scores(kb, profile)
+    pretrained = routes(kb, profile)
     hits: dict[str, dict[str, list[Hit]]] = {fid: {"reasons": [], "cautions": []} for fid in kb.families}
     variants: dict[str, tuple[str, str]] = {}
+    waived: dict[str, list[str]] = {fid: [] for fid in pretrained}
     advice: dict[str, AdviceItem] = {}
     trace: list[TraceEntry] = []
     for rule, did_fire in fired:
-        effects = [f"{e.family} {_signed(e)}" for e in rule.effects]
+        effects = [f"{e.family} {_signed(e)}{_scratch_note(e, pretrained if did_fire else {})}" for e in rule.effects]
         effects += [f"{fid} variant {vid}" for fid, vid in rule.variant.items()]
         if not did_fire:
             state, leaf = evaluate(rule.when, profile)
@@ -217,17 +272,28 @@ def rank(kb, profile: Profile) -> tuple[list[Ranked], list[TraceEntry], list[Adv
             continue
         trace.append(TraceEntry(rule=rule.id, fired=True, state="true", effects=effects))
         for effect in rule.effects:
+            if effect.from_scratch and effect.family in pretrained:
+                waived[effect.family].append(rule.id)
+                continue
             hit = Hit(rule=rule.id, action=effect.action, weight=effect.weight, because=rule.because, source=rule.source)
             hits[effect.family]["reasons" if effect.action == "raise" else "cautions"].append(hit)
         for family_id, variant_id in rule.variant.items():
             variants[family_id] = (variant_id, rule.id)
         for item in rule.advice:
             advice.setdefault(item.id, AdviceItem(id=item.id, text=item.text, see=item.see, rule=rule.id))
+    for family_id, route in pretrained.items():
+        # A family started from a pretrained model is that model: its route names the variant, after every rule.
+        variants[family_id] = (route.variant, PRETRAINED_RULE)
+        spared = f" The from-scratch rules ({', '.join(waived[family_id])}) do not apply." if waived[family_id] else ""
+        because = f"Pretrained models exist for this data and task: {route.how}.{spared}"
+        hits[family_id]["reasons"].append(Hit(rule=PRETRAINED_RULE, action="pretrained", weight=0, because=because,
+                                              source=route.source))
     ranking = []
     for family_id in order(totals, excluded):
         family = kb.families[family_id]
         variant_id, variant_rule = variants.get(family_id, (None, None))
         names = {v.id: v.name for v in family.variants}
+        route = pretrained.get(family_id)
         ranking.append(
             Ranked(
                 id=family_id,
@@ -238,12 +304,19 @@ def rank(kb, profile: Profile) -> tuple[list[Ranked], list[TraceEntry], list[Adv
                 variant=variant_id,
                 variant_name=names.get(variant_id) if variant_id else None,
                 variant_rule=variant_rule,
+                pretrained=route.how if route else None,
                 reasons=sorted(hits[family_id]["reasons"], key=lambda h: -h.weight),
                 cautions=sorted(hits[family_id]["cautions"], key=lambda h: (h.action != "exclude", -h.weight)),
                 has_demo=family.demo is not None,
             )
         )
     return ranking, trace, list(advice.values())
+
+
+def _scratch_note(effect, pretrained) -> str:
+    if not effect.from_scratch:
+        return ""
+    return " from scratch (not applied: pretrained)" if effect.family in pretrained else " from scratch"
 
 
 def _signed(effect) -> str:

@@ -4,7 +4,9 @@
 ``questions.yaml`` and ``rules.yaml`` next to ``families/``, validates each against ``rules_schema``
 (one rule at a time, so a breadcrumb names the rule), and then checks what spans files: every family a
 rule names exists, every question a condition names exists and suits the operator, every value is one of
-that question's choices or inside its range, variants exist in their family, and rule ids are unique. A
+that question's choices or inside its range, variants exist in their family, and rule ids are unique; the
+data and tasks named by rule scopes and by the families' pretrained routes and scopes are real answers,
+each route names a variant of its family, and every family an advice ``recommends`` exists. A
 knowledge folder with neither file (a user's own families-only folder) still loads; the recommender then
 says what is missing. Both files or neither: one without the other is a problem.
 """
@@ -69,6 +71,7 @@ def load_into(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], An
         _check_rule(rule, kb, questions, f"{rules_path}: at rule {rule.id!r}", problems)
         if len(problems) == before:
             rules.append(rule)
+    _check_family_answers(kb, questions, problems)
     kb.questions = questions
     kb.rules = _Rules(base_score=rules_file.base_score, rules=rules)
 
@@ -115,6 +118,35 @@ def _check_rule(rule: Rule, kb, questions: dict[str, Question], where: str, prob
     for index, advice in enumerate(rule.advice):
         if advice.see is not None and advice.see not in known_entries:
             problems.append(f"{where} > advice.{index}.see: {_unknown('family or technique', advice.see, known_entries)}")
+        for family_id in advice.recommends:
+            if family_id not in kb.families:
+                problems.append(f"{where} > advice.{index}.recommends: {_unknown('family', family_id, kb.families)}")
+    if rule.scope is not None:
+        _check_answers(rule.scope, questions, f"{where} > scope", problems)
+
+
+def _check_answers(scope, questions: dict[str, Question], where: str, problems: list[str]) -> None:
+    """Every data and task id a scope or a pretrained route names is one of that question's choices."""
+    for question_id, values in (("data", scope.data), ("task", scope.task)):
+        if question_id not in questions:
+            continue
+        known = questions[question_id].choice_ids()
+        for value in values:
+            if value not in known:
+                problems.append(f"{where}.{question_id}: {_unknown('answer', value, known)}")
+
+
+def _check_family_answers(kb, questions: dict[str, Question], problems: list[str]) -> None:
+    """A family's pretrained routes and scope name real answers, and each route a variant of the family."""
+    for family_id, family in kb.families.items():
+        where = f"{kb.root / 'families' / (family_id + '.yaml')}: at"
+        for index, route in enumerate(family.pretrained):
+            _check_answers(route, questions, f"{where} pretrained.{index}", problems)
+            known = [v.id for v in family.variants]
+            if route.variant not in known:
+                problems.append(f"{where} pretrained.{index}.variant: {_unknown(f'variant of {family_id}', route.variant, known)}")
+        for index, scope in enumerate(family.scope):
+            _check_answers(scope, questions, f"{where} scope.{index}", problems)
 
 
 def _check_when(node, questions: dict[str, Question], where: str, problems: list[str]) -> None:

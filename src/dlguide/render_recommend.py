@@ -3,8 +3,9 @@
 Decides nothing: every score, reason, variant and piece of advice comes from ``dlguide.engine``. The
 JSON form is a contract (``JSON_VERSION``): exactly the keys ``profile``, ``recommendations``,
 ``advice`` and ``next_steps``; each recommendation has ``id``, ``name``, ``score``, ``variant``,
-``reasons`` and ``cautions`` (sentences), plus ``rank``, ``excluded``, ``variant_name`` and ``rules``
-(the ids and weights behind the sentences); the first one also has ``what_would_change``.
+``reasons`` and ``cautions`` (sentences), plus ``rank``, ``excluded``, ``variant_name``, ``pretrained``
+(how to start from a pretrained model of the family, or null) and ``rules`` (the ids and weights behind
+the sentences); the first one also has ``what_would_change``.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ TOP = 3
 
 
 def _points(hit: Hit) -> str:
-    if hit.action == "exclude":
-        return "excluded"
+    if hit.action in ("exclude", "pretrained"):
+        return {"exclude": "excluded", "pretrained": "pretrained"}[hit.action]
     return f"{'+' if hit.action == 'raise' else '-'}{hit.weight}"
 
 
@@ -37,6 +38,7 @@ def _family(ranked: Ranked, rank: int, result: Result) -> dict[str, Any]:
         "excluded": ranked.excluded,
         "variant": ranked.variant,
         "variant_name": ranked.variant_name,
+        "pretrained": ranked.pretrained,
         "reasons": [hit.because for hit in ranked.reasons],
         "cautions": [hit.because for hit in ranked.cautions],
         "rules": [{"id": hit.rule, "effect": _points(hit), "source": hit.source} for hit in ranked.reasons + ranked.cautions],
@@ -67,6 +69,8 @@ def _profile_line(profile: dict[str, Any]) -> str:
 
 
 def _variant(ranked: Ranked) -> str:
+    if ranked.pretrained:
+        return f" - {ranked.pretrained}"
     return f" - try {ranked.variant_name or ranked.variant}" if ranked.variant else ""
 
 

@@ -149,6 +149,11 @@ class Effect(Strict):
         description="raise or lower the family's score by weight, or exclude it (ranked last, reason shown)."
     )
     weight: int = Field(default=0, ge=0, le=10, description="Points added (raise) or taken (lower); 1..10.")
+    from_scratch: bool = Field(
+        default=False,
+        description="Only for a family trained from scratch: skipped when the family has a pretrained route for "
+        "the profile's data and task (its 'pretrained' list), e.g. a data-hunger penalty.",
+    )
 
     @model_validator(mode="after")
     def _weight_fits_action(self) -> "Effect":
@@ -165,6 +170,18 @@ class Advice(Strict):
     see: str | None = Field(
         default=None, description="Id of a family or technique to read more about (dlguide show <see>)."
     )
+    recommends: list[str] = Field(
+        default_factory=list,
+        description="Ids of the families the advice steers towards; wherever the advice shows, the ranking must "
+        "put each in the top three (kb validate checks it).",
+    )
+
+
+class Scope(Strict):
+    """The data and tasks a rule or a family speaks about; an empty list means any."""
+
+    data: list[str] = Field(default_factory=list, description="Data choice ids, e.g. [image, video]; empty: any.")
+    task: list[str] = Field(default_factory=list, description="Task choice ids, e.g. [generate]; empty: any.")
 
 
 class Rule(Strict):
@@ -180,6 +197,11 @@ class Rule(Strict):
         description="Family id -> variant id to suggest; a later rule in the file refines an earlier one.",
     )
     advice: list[Advice] = Field(default_factory=list, description="Advice the rule adds to the answer.")
+    scope: Scope | None = Field(
+        default=None,
+        description="The data and tasks the rule speaks about; kb validate reports a 'when' that lets it fire "
+        "for a known data or task outside them.",
+    )
 
     @model_validator(mode="after")
     def _does_something(self) -> "Rule":

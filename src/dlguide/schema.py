@@ -116,6 +116,24 @@ class Aspects(Strict):
     sequential_performance: str = Field(description="How well it does on sequential data.")
 
 
+class PretrainedRoute(Strict):
+    """A pretrained model of the family that a project can start from instead of training from scratch."""
+
+    data: list[str] = Field(min_length=1, description="Data choice ids it exists for, e.g. [text].")
+    task: list[str] = Field(default_factory=list, description="Task choice ids it serves; empty: every task.")
+    variant: str = Field(description="Id of the family's variant that the pretrained models are, e.g. 'encoder-only'.")
+    how: str = Field(description="What to do, as shown after the family's name, e.g. 'fine-tune a pretrained "
+                     "encoder such as DistilBERT'.")
+    source: str = Field(description="The model, paper or hub that shows the route exists, e.g. 'Sanh et al. 2019'.")
+
+
+class FamilyScope(Strict):
+    """Where raising this family makes sense: the data and the tasks it is built for (empty: any)."""
+
+    data: list[str] = Field(default_factory=list, description="Data choice ids, e.g. [graph].")
+    task: list[str] = Field(default_factory=list, description="Task choice ids, e.g. [generate, translate].")
+
+
 class Family(Strict):
     """An architecture family: everything ``show``, ``compare`` and the recommender know about it."""
 
@@ -147,6 +165,16 @@ class Family(Strict):
     aspects: Aspects = Field(description="Seed 002's comparison aspects, one entry each.")
     traits: Traits = Field(description="Ordinal ratings with a one-line justification each.")
     references: list[Reference] = Field(min_length=1, description="The seed and the founding paper(s).")
+    pretrained: list[PretrainedRoute] = Field(
+        default_factory=list,
+        description="Pretrained models to start from, by data and task; where one applies, rules about training "
+        "from scratch (data hunger) skip this family and its variant is the route's.",
+    )
+    scope: list[FamilyScope] = Field(
+        default_factory=list,
+        description="The data and tasks the family is for, as alternatives; a rule that raises it for a known "
+        "data or task outside every alternative is reported by kb validate. Empty: anywhere.",
+    )
     demo: str | None = Field(
         default=None,
         pattern=r"^[a-z0-9_]+$",
