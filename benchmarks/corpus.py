@@ -10,6 +10,11 @@ from, the answers a careful reader would set as flags, and what the experts in t
      "expert": {"recommended": "cnn", "accepted": ["cnn", "transformer"], "mistakes": ["gan", "diffusion"],
                 "why": "answers say: fine-tune a pretrained ResNet or EfficientNet"}}
 
+Labels follow dlguide's own question definitions: captioning an image or a video (pictures in, sentences
+out) is ``translate``, as the task question defines it ("turn one sequence or image into another"), and
+text-to-image is ``generate``; the two corpus halves were labelled apart and three captioning items that
+said ``generate`` were brought in line with this guideline, in both parts alike.
+
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
 which items land where. ``DLGUIDE_CORPUS_DIR`` points at another folder of ``*.jsonl`` files.
