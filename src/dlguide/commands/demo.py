@@ -21,7 +21,7 @@ from dlguide import kb as knowledge
 from dlguide.errors import DEMOS_INSTALL, DataError, DeviceError, MissingExtraError, UsageError
 from dlguide.options import JsonOption, KbOption
 
-DEMO_PACKAGES = {"torch": "torch", "torchvision": "torchvision", "sklearn": "scikit-learn", "numpy": "numpy", "PIL": "pillow"}
+DEMO_PACKAGES = {"torch": "torch", "torchvision": "torchvision", "sklearn": "scikit-learn", "numpy": "numpy", "PIL": "pillow", "matplotlib": "matplotlib"}
 # what the user typed -> the recurrent cell it names (the rnn family's aliases)
 CELLS = {"lstm": "lstm", "bilstm": "lstm", "gru": "gru", "rnn": "rnn", "vanillarnn": "rnn", "vanilla": "rnn"}
 
