@@ -138,6 +138,7 @@ def test_every_label_used_every_item_named_estimate_from_folds(family, tmp_path,
     assert printed["labels"]["given"] == printed["labels"]["used"] == given  # every label the user gave
     estimate = printed["estimate"]
     assert estimate["meaningful"] and estimate["method"] == "5-fold over the given labels"
+    assert estimate["model_refit_per_fold"] and not estimate["embedding_learned_from_held_out_labels"]
     assert printed["labels"]["held_out_per_fold"] == [f["held_out"] for f in estimate["per_fold"]]
     assert sum(printed["labels"]["held_out_per_fold"]) == given and len(estimate["per_fold"]) == 5
     assert all(f["used"] + f["held_out"] == given for f in estimate["per_fold"])
@@ -227,6 +228,25 @@ def test_folds_deal_every_class_round_and_stay_even():
     for cls in (0, 1):
         counts = np.bincount(fold[y == cls], minlength=5)
         assert counts.max() - counts.min() <= 1  # a class spread over the folds, not piled into one
+
+
+def test_refit_never_sees_the_labels_a_fold_hides():
+    from sklearn.datasets import make_blobs
+
+    x, y = make_blobs(n_samples=120, centers=2, n_features=4, random_state=0)
+    y_semi = np.where(np.arange(120) % 3 == 0, y, -1)
+    seen = []
+
+    def refit(labels):
+        seen.append(labels.copy())
+        return x
+
+    estimate = lpkit.estimate_by_folds(x, y_semi, folds=4, seed=0, refit=refit)
+    fold = lpkit.fold_of_each_label(y_semi, 4, seed=0)
+    assert len(seen) == 4
+    for k, labels in enumerate(seen):
+        assert (labels[fold == k] == -1).all() and (labels[fold != k] == y_semi[fold != k]).all()
+    assert [f["held_out"] for f in estimate["per_fold"]] == [int((fold == k).sum()) for k in range(4)]
 
 
 def test_estimate_by_folds_scores_held_out_labels_only():

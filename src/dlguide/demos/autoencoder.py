@@ -110,14 +110,18 @@ def main(argv=None) -> dict:
     x = torch.from_numpy(data.x).to(device)  # N x C x S x S
     lpkit.progress(f"autoencoder: {len(x)} images {tuple(x.shape[1:])} on {device}, {int((y_semi >= 0).sum())} labeled")
 
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        model = AutoEncoder(x.shape[1], x.shape[-1], len(data.classes)).to(device)
+        return lpkit.self_train("autoencoder", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                lambda: embed(model, x), labels, args.neighbors, clock, args.keep), model
+
     timings = {}
-    model = AutoEncoder(x.shape[1], x.shape[-1], len(data.classes)).to(device)
-    embeddings = lpkit.self_train("autoencoder", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                  lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
+    embeddings, model = fit(y_semi, timings)
     png = lpplot.save_grid(reconstructions(model, x), args.png, "autoencoder_reconstructions.png")
 
     result = lpresult.evaluate(args, family="autoencoder", variant="denoising-conv", data=data, device=device,
-                               embeddings=embeddings, raw=data.x, y_semi=y_semi, timings=timings, files={"png": png})
+                               embeddings=embeddings, raw=data.x, y_semi=y_semi, timings=timings, files={"png": png},
+                               refit=lambda labels, clock: fit(labels, clock)[0])
     lpresult.report(result, args.json)
     return result
 

@@ -117,19 +117,22 @@ def main(argv=None) -> dict:
     x = torch.from_numpy(data.x).to(device)  # N x C x H x W
     lpkit.progress(f"cnn: {len(x)} images {tuple(x.shape[1:])} on {device}, {int((y_semi >= 0).sum())} labeled")
 
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        model = ConvNet(x.shape[1], len(data.classes)).to(device)
+        return lpkit.self_train("cnn", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                lambda: embed(model, x), labels, args.neighbors, clock, args.keep)
+
     timings = {}
     if args.pretrained:
         with lpkit.timed(timings, "embed"):
             embeddings = pretrained_embed(x, device)
         variant = "resnet18-imagenet"
     else:
-        model = ConvNet(x.shape[1], len(data.classes)).to(device)
-        embeddings = lpkit.self_train("cnn", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                      lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
+        embeddings = fit(y_semi, timings)
         variant = "convnet"
 
     result = lpresult.evaluate(args, family="cnn", variant=variant, data=data, device=device, embeddings=embeddings,
-                               raw=data.x, y_semi=y_semi, timings=timings, trained_on_labels=not args.pretrained)
+                               raw=data.x, y_semi=y_semi, timings=timings, refit=None if args.pretrained else fit)
     lpresult.report(result, args.json)
     return result
 

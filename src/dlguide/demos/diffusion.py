@@ -129,16 +129,20 @@ def main(argv=None) -> dict:
     x = torch.from_numpy(data.x).to(device)  # N x C x S x S
     lpkit.progress(f"diffusion: {len(x)} images {tuple(x.shape[1:])} on {device}, {int((y_semi >= 0).sum())} labeled")
 
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        model = Denoiser(x.shape[1], x.shape[-1], len(data.classes), args.steps).to(device)
+        with lpkit.timed(clock, "train"):
+            train(model, x, labels, args.epochs, args.steps, args.level, device)
+        with lpkit.timed(clock, "embed"):
+            return embed(model, x, args.steps, args.level, seed=args.seed), model
+
     timings = {}
-    model = Denoiser(x.shape[1], x.shape[-1], len(data.classes), args.steps).to(device)
-    with lpkit.timed(timings, "train"):
-        train(model, x, y_semi, args.epochs, args.steps, args.level, device)
-    with lpkit.timed(timings, "embed"):
-        embeddings = embed(model, x, args.steps, args.level, seed=args.seed)
+    embeddings, model = fit(y_semi, timings)
     png = lpplot.save_grid(sample(model, tuple(x.shape[1:]), args.steps, device), args.png, "diffusion_samples.png")
 
     result = lpresult.evaluate(args, family="diffusion", variant=f"ddpm-{args.steps}-steps-features-at-{args.level}", data=data,
-                               device=device, embeddings=embeddings, raw=data.x, y_semi=y_semi, timings=timings, files={"png": png})
+                               device=device, embeddings=embeddings, raw=data.x, y_semi=y_semi, timings=timings, files={"png": png},
+                               refit=lambda labels, clock: fit(labels, clock)[0])
     lpresult.report(result, args.json)
     return result
 

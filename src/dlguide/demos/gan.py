@@ -121,17 +121,21 @@ def main(argv=None) -> dict:
     x = torch.from_numpy(data.x).to(device)  # N x C x S x S
     lpkit.progress(f"gan: {len(x)} images {tuple(x.shape[1:])} on {device}, {int((y_semi >= 0).sum())} labeled")
 
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        disc = Discriminator(x.shape[1], x.shape[-1], len(data.classes)).to(device)
+        gen = Generator(x.shape[1], x.shape[-1]).to(device)
+        return lpkit.self_train("gan", args.rounds, lambda targets: train(disc, gen, x, targets, args.epochs, device),
+                                lambda: embed(disc, x), labels, args.neighbors, clock, args.keep), gen
+
     timings = {}
-    disc = Discriminator(x.shape[1], x.shape[-1], len(data.classes)).to(device)
-    gen = Generator(x.shape[1], x.shape[-1]).to(device)
-    embeddings = lpkit.self_train("gan", args.rounds, lambda targets: train(disc, gen, x, targets, args.epochs, device),
-                                  lambda: embed(disc, x), y_semi, args.neighbors, timings, args.keep)
+    embeddings, gen = fit(y_semi, timings)
     gen.eval()
     with torch.no_grad():
         png = lpplot.save_grid(gen(32, device), args.png, "gan_samples.png")
 
     result = lpresult.evaluate(args, family="gan", variant="semi-supervised-gan", data=data, device=device,
-                               embeddings=embeddings, raw=data.x, y_semi=y_semi, timings=timings, files={"png": png})
+                               embeddings=embeddings, raw=data.x, y_semi=y_semi, timings=timings, files={"png": png},
+                               refit=lambda labels, clock: fit(labels, clock)[0])
     lpresult.report(result, args.json)
     return result
 

@@ -108,6 +108,7 @@ def make_parser(family: str, description: str, *, samples: int, epochs: int) -> 
     add("--map", metavar="FILE", help="where to write the PNG map of the embeddings beside the raw inputs (default: FAMILY_map.png, never overwriting a file)")
     add("--force", action="store_true", help="let --output, --map and --png replace a file that exists (never an input of the run)")
     add("--folds", type=_count(2, 20), default=5, help="your own --data: folds of the accuracy estimate over your labels (default 5)")
+    add("--estimate", choices=["refit", "reuse"], default="refit", help="your own --data: per fold, train a fresh model without the fold's labels (refit, default: honest) or reuse the one trained on all (reuse: fast, optimistic)")
     add("--method", choices=["spreading", "propagation"], default="spreading", help="LabelSpreading (default) or LabelPropagation")
     add("--graph", choices=["knn", "rbf"], default="knn", help="sparse symmetric kNN graph (default) or dense RBF (at most 10,000 points)")
     add("--neighbors", type=_count(1, 1000), default=10, help="k of the kNN graph (default 10; smaller on small sets, never n or more)")
@@ -328,10 +329,12 @@ def fold_of_each_label(y_semi: np.ndarray, folds: int, seed: int) -> np.ndarray:
     return fold
 
 
-def estimate_by_folds(x, y_semi, folds: int = 5, seed: int = 0, **settings) -> dict:
+def estimate_by_folds(x, y_semi, folds: int = 5, seed: int = 0, refit=None, **settings) -> dict:
     """Accuracy of propagation from the given labels, estimated by k-fold over those labels.
 
-    Each fold hides its labels, propagates from the others and scores the hidden ones. Returns the mean
+    Each fold hides its labels, propagates from the others and scores the hidden ones. ``refit(labels)``,
+    when given, returns embeddings from a fresh model that learned from ``labels`` only, so that a fold's
+    hidden labels reach neither the model nor the propagation (without it ``x`` serves every fold). Returns the mean
     and spread (standard deviation) over folds, each fold's accuracy and labels used and held out, and
     the accuracy per class; with fewer than MIN_ESTIMATE_LABELS labels, ``meaningful`` is False and no
     number is given, because a handful of held-out points says nothing.
@@ -348,7 +351,9 @@ def estimate_by_folds(x, y_semi, folds: int = 5, seed: int = 0, **settings) -> d
     for k in range(folds):
         held = fold == k
         trial = np.where(held, -1, y_semi)
-        result = propagate(x, trial, classes=int(y_semi.max()) + 1, **settings)
+        if refit is not None:
+            progress(f"estimate: fold {k + 1}/{folds}, a fresh model learns without this fold's {int(held.sum())} labels")
+        result = propagate(x if refit is None else refit(trial), trial, classes=int(y_semi.max()) + 1, **settings)
         hits[held] = result["labels"][held] == y_semi[held]
         out["per_fold"].append({"used": int((trial >= 0).sum()), "held_out": int(held.sum()), "accuracy": float(hits[held].mean())})
         out["warnings"] += [f"fold {k + 1}: {w}" for w in result["warnings"] if not w.startswith("collapse")]

@@ -25,8 +25,13 @@ except ImportError:  # run as a copied script next to the other helpers
     import lpplot
 
 
-def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, timings, files=None, trained_on_labels=True) -> dict:
-    """Propagate on the embeddings and on the raw inputs, check both, write the files, build the result."""
+def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, timings, files=None, refit=None) -> dict:
+    """Propagate on the embeddings and on the raw inputs, check both, write the files, build the result.
+
+    ``refit(labels, clock)`` trains a fresh model on ``labels`` only and returns its embeddings; with it
+    (and ``--estimate refit``) each fold of the estimate on the user's data trains without the fold's
+    labels. None means the embeddings never saw a label (a pretrained network), so reusing them is fair.
+    """
     settings = {"method": args.method, "graph": args.graph, "neighbors": args.neighbors}
     y_true, names, n = data.labels, data.classes, len(data.labels)
     with lpkit.timed(timings, "propagate"):
@@ -36,7 +41,7 @@ def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, ti
     estimate = None
     if data.own:
         with lpkit.timed(timings, "estimate"):
-            estimate = _estimate(args, embeddings, raw, y_semi, names, settings, trained_on_labels)
+            estimate = _estimate(args, embeddings, raw, y_semi, names, settings, refit)
     missing = sorted(set(np.unique(y_true[y_true >= 0])) - set(np.unique(y_semi[y_semi >= 0])))
     notes = list(data.notes) + lpkit.note_unused_options(args, data.own)
     problems = [f"class {names[c]} has no labeled point and cannot be predicted" for c in missing]
@@ -70,13 +75,16 @@ def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, ti
     return result
 
 
-def _estimate(args, embeddings, raw, y_semi, names, settings, trained_on_labels) -> dict:
+def _estimate(args, embeddings, raw, y_semi, names, settings, refit) -> dict:
     """The k-fold estimate over the given labels, for the embeddings and the raw inputs alike."""
-    folds = {key: lpkit.estimate_by_folds(x, y_semi, args.folds, args.seed, **settings) for key, x in (("embeddings", embeddings), ("raw_baseline", raw))}
+    leak = refit is not None and args.estimate == "reuse"  # the model saw the labels each fold hides
+    fresh = (lambda labels: refit(labels, {})) if refit is not None and args.estimate == "refit" else None
+    folds = {"embeddings": lpkit.estimate_by_folds(embeddings, y_semi, args.folds, args.seed, refit=fresh, **settings),
+             "raw_baseline": lpkit.estimate_by_folds(raw, y_semi, args.folds, args.seed, **settings)}
     first = folds["embeddings"]
     out = {"method": f"{args.folds}-fold over the given labels", "folds": args.folds, "meaningful": first["meaningful"], "note": first["note"],
            "per_fold": [{"used": f["used"], "held_out": f["held_out"]} for f in first["per_fold"]],
-           "embedding_learned_from_held_out_labels": bool(trained_on_labels)}
+           "model_refit_per_fold": fresh is not None, "embedding_learned_from_held_out_labels": leak}
     for key, fold in folds.items():
         out[key] = {"mean": fold["mean"], "spread": fold["spread"], "per_fold": [f["accuracy"] for f in fold["per_fold"]],
                     "per_class": {names[c]: acc for c, acc in fold["per_class"].items()}, "warnings": fold["warnings"]}
@@ -132,9 +140,11 @@ def _estimate_lines(result: dict) -> list:
     lines.append(f"  {'chance':<28}{result['chance']:>16.3f}")
     per_class = ", ".join(f"{c} {a:.2f}" for c, a in est["embeddings"]["per_class"].items())
     lines += ["", f"  per class ({family} embeddings): {per_class}"]
+    if est["model_refit_per_fold"]:
+        lines.append(f"  each fold trained a fresh {family} model without the labels it hides, so they reached neither model nor propagation")
     if est["embedding_learned_from_held_out_labels"]:
-        lines.append("  note: the model behind the embeddings learned from every given label, held-out folds included,"
-                     " so its estimate leans optimistic; the raw baseline's does not")
+        lines.append("  note: with --estimate reuse the model behind the embeddings learned from every given label, held-out"
+                     " folds included, so its estimate leans optimistic; the raw baseline's does not")
     return lines
 
 

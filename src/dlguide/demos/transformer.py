@@ -99,13 +99,16 @@ def main(argv=None) -> dict:
     x = torch.from_numpy(data.x).to(device)  # N x L token ids
     lpkit.progress(f"transformer: {len(x)} sequences of length {x.shape[1]} on {device}, {int((y_semi >= 0).sum())} labeled")
 
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        model = TransformerEncoder(data.vocab, len(data.classes), x.shape[1], layers=args.layers).to(device)
+        return lpkit.self_train("transformer", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                lambda: embed(model, x), labels, args.neighbors, clock, args.keep)
+
     timings = {}
-    model = TransformerEncoder(data.vocab, len(data.classes), x.shape[1], layers=args.layers).to(device)
-    embeddings = lpkit.self_train("transformer", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                  lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
+    embeddings = fit(y_semi, timings)
 
     result = lpresult.evaluate(args, family="transformer", variant=f"encoder-{args.layers}-layers", data=data, device=device, embeddings=embeddings,
-                               raw=lpdata.one_hot(data.x, data.vocab), y_semi=y_semi, timings=timings)
+                               raw=lpdata.one_hot(data.x, data.vocab), y_semi=y_semi, timings=timings, refit=fit)
     lpresult.report(result, args.json)
     return result
 
