@@ -107,3 +107,22 @@ def test_scaffolding_a_cell_name_runs_that_cell(demo_cli, tmp_path):
     assert code == 0
     assert out.strip().endswith("python demo.py --quick --cell gru")
     assert "python demo.py --quick --cell gru" in (tmp_path / "gru-demo" / "README.md").read_text()
+
+
+@pytest.mark.slow
+def test_scaffolded_copy_runs_on_the_users_own_csv(tmp_path, no_dlguide):
+    target = tmp_path / "project"
+    scaffold.write(scaffold.plan("mlp", "mlp", target))
+    lines = ["flower,a,b,label"] + [f"f{i},{i % 2 * 5 + i * 0.01},{i % 2 * 3 - i * 0.02},{('wide', 'tall')[i % 2] if i < 24 else ''}" for i in range(30)]
+    (target / "mine.csv").write_text("\n".join(lines) + "\n")
+    done = subprocess.run([sys.executable, "demo.py", "--data", "mine.csv", "--id-column", "flower", "--output", "predictions.csv",
+                           "--quick", "--json", "--device", "cpu"], cwd=target, env=no_dlguide, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["labels"]["given"] == result["labels"]["used"] == 24 and result["estimate"]["model_refit_per_fold"]
+    rows = (target / "predictions.csv").read_text().splitlines()
+    assert rows[0].startswith("flower,role,given_label,predicted_label") and [r.split(",")[0] for r in rows[1:]] == [f"f{i}" for i in range(30)]
+    assert (target / "mlp_map.png").is_file()
+    again = subprocess.run([sys.executable, "demo.py", "--data", "mine.csv", "--output", "predictions.csv"], cwd=target, env=no_dlguide,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2 and "predictions.csv already exists; choose another name, or add --force" in again.stderr
