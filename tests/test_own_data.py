@@ -383,3 +383,16 @@ def test_recommend_prints_and_runs_the_recommended_variant(cli, monkeypatch):
     base = type("Base", (), {"families": {"rnn": type("F", (), {"short": "RNN"})()}})()
     assert recommend._offer_demo(object(), base, ranked) == 0
     assert ran[0][-2:] == ["run-demo", "gru"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0, reason="root may write anywhere")
+def test_an_unwritable_current_folder_is_refused_before_training(demo_cli, tmp_path, monkeypatch):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    monkeypatch.chdir(locked)
+    try:
+        code, _, err = demo_cli("run-demo", "mlp", "--device", "cpu")
+    finally:
+        locked.chmod(0o755)
+    assert code == 2 and "is not writable, and the map goes there by default; name a file with --map" in err and "training" not in err

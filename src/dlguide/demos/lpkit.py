@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
 import sys
 import time
@@ -145,6 +146,9 @@ def check_outputs(args, inputs) -> None:
         if key in seen:
             raise DemoError("usage", f"{flag}: {path} is also the {seen[key]} file; give each output its own name")
         seen[key] = flag
+    here = args.map is None or (hasattr(args, "png") and args.png is None)  # a default map or grid goes to the current folder
+    if here and not os.access(".", os.W_OK | os.X_OK):  # say so now, not after the training
+        raise DemoError("usage", f"the current folder {os.getcwd()} is not writable, and the map goes there by default; name a file with --map (and --png)")
 
 
 def note_unused_options(args, own_data: bool) -> list:
@@ -155,7 +159,7 @@ def note_unused_options(args, own_data: bool) -> list:
             if flag in args.typed:
                 notes.append(f"{flag} applies to built-in data only and was ignored: {why}")
     else:
-        for flag in ("--folds", "--id-column", "--label-column", "--text-column", "--image-size"):
+        for flag in ("--folds", "--estimate", "--id-column", "--label-column", "--text-column", "--image-size"):
             if flag in args.typed and not (flag == "--image-size" and getattr(args, "dataset", None)):
                 notes.append(f"{flag} applies to your own --data only and was ignored")
     return notes

@@ -118,5 +118,8 @@ def save_grid(images, path, default: str, nrow: int = 8) -> str:
     scale = max(1, math.ceil(MIN_SAMPLE_PX / images.shape[-1]))
     if scale > 1:  # nearest keeps every pixel a crisp square instead of a blur
         images = F.interpolate(images, scale_factor=scale, mode="nearest")
-    save_image(images, str(target), nrow=nrow, padding=2 * scale, pad_value=1.0)
+    try:
+        save_image(images, str(target), nrow=nrow, padding=2 * scale, pad_value=1.0)
+    except OSError as exc:
+        raise lpkit.DemoError("data", f"cannot write {target}: {exc.strerror or exc}") from None
     return str(target)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -64,8 +65,8 @@ def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, ti
         "timings": timings, "warnings": problems, "notes": notes, "files": dict(files or {}), "versions": lpkit.versions(),
     }
     if args.output:
-        result["files"]["csv"] = write_csv(args.output, ours, data, y_semi, force=args.force)
-    with lpkit.timed(timings, "map"):
+        result["files"]["csv"] = _writing(args.output, lambda: write_csv(args.output, ours, data, y_semi, force=args.force))
+    with lpkit.timed(timings, "map"), _disk(args.map or f"{family}_map.png"):
         path = args.map or lpfiles.free_path(f"{family}_map.png")
         accuracy = result["accuracy"] if not data.own else {k: (estimate[k]["mean"]) for k in ("embeddings", "raw_baseline")}
         result["files"]["map"] = lpplot.embedding_map(
@@ -73,6 +74,22 @@ def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, ti
             y_semi=y_semi, y_true=None if data.own else y_true, classes=names, quick=args.quick, seed=args.seed,
             title=f"{family} demo on {data.name}")
     return result
+
+
+@contextmanager
+def _disk(path):
+    """A write that fails on the disk (full, gone, refused) is one line naming the file, not a traceback."""
+    try:
+        yield
+    except lpfiles.WriteRefused as exc:
+        raise lpkit.DemoError("usage", exc.message) from None
+    except OSError as exc:
+        raise lpkit.DemoError("data", f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _writing(path, write):
+    with _disk(path):
+        return write()
 
 
 def _estimate(args, embeddings, raw, y_semi, names, settings, refit) -> dict:
