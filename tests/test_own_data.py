@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dlguide.demos import lpkit
+from dlguide.demos import lpkit, lpresult
 
 IMAGE_FAMILIES = ["cnn", "autoencoder", "gan", "diffusion"]
 SIX_SENTENCES = [  # the seeds' example: two positive, two negative, two without a label
@@ -354,11 +354,11 @@ def test_options_that_do_not_apply_are_noted():
     from types import SimpleNamespace
 
     args = SimpleNamespace(typed={"--labeled", "--samples", "--epochs"})
-    assert lpkit.note_unused_options(args, own_data=True) == [
+    assert lpresult.note_unused_options(args, own_data=True) == [
         "--labeled applies to built-in data only and was ignored: every label you gave is used",
         "--samples applies to built-in data only and was ignored: every item of your data is used"]
     args = SimpleNamespace(typed={"--folds", "--image-size"}, dataset=None)
-    assert lpkit.note_unused_options(args, own_data=False) == ["--folds applies to your own --data only and was ignored",
+    assert lpresult.note_unused_options(args, own_data=False) == ["--folds applies to your own --data only and was ignored",
                                                                "--image-size applies to your own --data only and was ignored"]
 
 

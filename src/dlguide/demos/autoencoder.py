@@ -99,7 +99,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--png", default=None, help="where to write inputs beside reconstructions (default: autoencoder_reconstructions.png, or autoencoder_reconstructions-1.png and so on if it exists: never overwritten)")
     lpkit.add_self_training(parser, rounds=2, keep=0.9)
     args = lpkit.parse(parser, argv)
-    lpkit.check_outputs(args, inputs=[args.data])
+    lpresult.check_outputs(args, inputs=[args.data])
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 6), 1
     device = lpkit.choose_device(args.device)

@@ -106,7 +106,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--pretrained", action="store_true", help="embed with ImageNet ResNet-18 instead of training")
     lpkit.add_self_training(parser, rounds=3, keep=0.9)
     args = lpkit.parse(parser, argv)
-    lpkit.check_outputs(args, inputs=[args.data])
+    lpresult.check_outputs(args, inputs=[args.data])
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 6), 1
     device = lpkit.choose_device(args.device)

@@ -116,7 +116,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--level", type=int, default=10, help="the step whose features are the embedding (default 10)")
     parser.add_argument("--png", default=None, help="where to write a grid of generated samples (default: diffusion_samples.png, or diffusion_samples-1.png and so on if it exists: never overwritten)")
     args = lpkit.parse(parser, argv)
-    lpkit.check_outputs(args, inputs=[args.data])
+    lpresult.check_outputs(args, inputs=[args.data])
     if not 0 <= args.level < args.steps:
         raise lpkit.DemoError("usage", f"--level must be in [0, --steps), got {args.level} with --steps {args.steps}")
     if args.quick:

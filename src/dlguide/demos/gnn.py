@@ -102,7 +102,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--nodes", metavar="FILE", help="node table CSV: id, a label column, numeric features")
     parser.add_argument("--label-column", default="label", help="column of --nodes holding the label (default label)")
     args = lpkit.parse(parser, argv)
-    lpkit.check_outputs(args, inputs=[args.edges, args.nodes])
+    lpresult.check_outputs(args, inputs=[args.edges, args.nodes])
     if args.quick:
         args.samples, args.epochs = min(args.samples, 600), min(args.epochs, 60)
     device = lpkit.choose_device(args.device)

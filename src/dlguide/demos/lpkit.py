@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import platform
 import sys
 import time
@@ -29,11 +28,6 @@ import warnings
 from contextlib import contextmanager
 
 import numpy as np
-
-try:
-    from . import lpfiles
-except ImportError:  # run as a copied script next to lpfiles.py
-    import lpfiles
 
 DENSE_RBF_LIMIT = 10_000
 MAX_COUNT = 1_000_000_000  # --samples, --epochs and the like: beyond this a number is a typo, not a plan
@@ -126,43 +120,6 @@ def parse(parser: argparse.ArgumentParser, argv) -> argparse.Namespace:
     # which options the user typed, so that one that does not apply can be noted rather than silently ignored
     args.typed = {a.split("=", 1)[0] for a in argv if a.startswith("--")}
     return args
-
-
-def check_outputs(args, inputs) -> None:
-    """Refuse, before any data is read or model trained, an output that would replace or damage a file.
-
-    Each of --output, --map and --png (when given) goes through ``lpfiles.check_file``: no empty path,
-    no folder, nothing replaced without --force, never an input of this run, a writable place.
-    """
-    named = [(flag, getattr(args, flag.lstrip("-"), None)) for flag in ("--output", "--map", "--png")]
-    named = [(flag, path) for flag, path in named if path is not None]
-    seen = {}
-    for flag, path in named:
-        try:
-            target = lpfiles.check_file(path, force=args.force, inputs=inputs, what=flag)
-        except lpfiles.WriteRefused as exc:
-            raise DemoError("usage", exc.message) from None
-        key = str(target.absolute())
-        if key in seen:
-            raise DemoError("usage", f"{flag}: {path} is also the {seen[key]} file; give each output its own name")
-        seen[key] = flag
-    here = args.map is None or (hasattr(args, "png") and args.png is None)  # a default map or grid goes to the current folder
-    if here and not os.access(".", os.W_OK | os.X_OK):  # say so now, not after the training
-        raise DemoError("usage", f"the current folder {os.getcwd()} is not writable, and the map goes there by default; name a file with --map (and --png)")
-
-
-def note_unused_options(args, own_data: bool) -> list:
-    """Notes for options the user typed that do not apply to this run's data (never silently ignored)."""
-    notes = []
-    if own_data:
-        for flag, why in (("--labeled", "every label you gave is used"), ("--samples", "every item of your data is used")):
-            if flag in args.typed:
-                notes.append(f"{flag} applies to built-in data only and was ignored: {why}")
-    else:
-        for flag in ("--folds", "--estimate", "--id-column", "--label-column", "--text-column", "--image-size"):
-            if flag in args.typed and not (flag == "--image-size" and getattr(args, "dataset", None)):
-                notes.append(f"{flag} applies to your own --data only and was ignored")
-    return notes
 
 
 def progress(message: str) -> None:

@@ -1,5 +1,6 @@
 """A demo's result: propagate on the embeddings and the raw inputs, estimate, write the files, report.
 
+``check_outputs`` refuses, before any training, an output that would replace or damage a file.
 ``evaluate`` builds one result object (the JSON contract of ``--json``): on built-in data the accuracy on
 the hidden points; on the user's own data the k-fold estimate over their labels, since no truth is known
 for the rest. It writes the ``--output`` CSV (one row per item, named as the user named it, with the
@@ -14,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from contextlib import contextmanager
 
 import numpy as np
@@ -24,6 +26,43 @@ except ImportError:  # run as a copied script next to the other helpers
     import lpfiles
     import lpkit
     import lpplot
+
+
+def check_outputs(args, inputs) -> None:
+    """Refuse, before any data is read or model trained, an output that would replace or damage a file.
+
+    Each of --output, --map and --png (when given) goes through ``lpfiles.check_file``: no empty path,
+    no folder, nothing replaced without --force, never an input of this run, a writable place.
+    """
+    named = [(flag, getattr(args, flag.lstrip("-"), None)) for flag in ("--output", "--map", "--png")]
+    named = [(flag, path) for flag, path in named if path is not None]
+    seen = {}
+    for flag, path in named:
+        try:
+            target = lpfiles.check_file(path, force=args.force, inputs=inputs, what=flag)
+        except lpfiles.WriteRefused as exc:
+            raise lpkit.DemoError("usage", exc.message) from None
+        key = str(target.absolute())
+        if key in seen:
+            raise lpkit.DemoError("usage", f"{flag}: {path} is also the {seen[key]} file; give each output its own name")
+        seen[key] = flag
+    here = args.map is None or (hasattr(args, "png") and args.png is None)  # a default map or grid goes to the current folder
+    if here and not os.access(".", os.W_OK | os.X_OK):  # say so now, not after the training
+        raise lpkit.DemoError("usage", f"the current folder {os.getcwd()} is not writable, and the map goes there by default; name a file with --map (and --png)")
+
+
+def note_unused_options(args, own_data: bool) -> list:
+    """Notes for options the user typed that do not apply to this run's data (never silently ignored)."""
+    notes = []
+    if own_data:
+        for flag, why in (("--labeled", "every label you gave is used"), ("--samples", "every item of your data is used")):
+            if flag in args.typed:
+                notes.append(f"{flag} applies to built-in data only and was ignored: {why}")
+    else:
+        for flag in ("--folds", "--estimate", "--id-column", "--label-column", "--text-column", "--image-size"):
+            if flag in args.typed and not (flag == "--image-size" and getattr(args, "dataset", None)):
+                notes.append(f"{flag} applies to your own --data only and was ignored")
+    return notes
 
 
 def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, timings, files=None, refit=None) -> dict:
@@ -44,7 +83,7 @@ def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, ti
         with lpkit.timed(timings, "estimate"):
             estimate = _estimate(args, embeddings, raw, y_semi, names, settings, refit)
     missing = sorted(set(np.unique(y_true[y_true >= 0])) - set(np.unique(y_semi[y_semi >= 0])))
-    notes = list(data.notes) + lpkit.note_unused_options(args, data.own)
+    notes = list(data.notes) + note_unused_options(args, data.own)
     problems = [f"class {names[c]} has no labeled point and cannot be predicted" for c in missing]
     problems += [f"embeddings: {w}" for w in ours["warnings"]] + [f"raw baseline: {w}" for w in base["warnings"]]
     unlabeled = y_semi < 0

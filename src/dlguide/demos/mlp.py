@@ -82,7 +82,7 @@ def main(argv=None) -> dict:
     lpdata.add_csv_options(parser, "numeric columns")
     lpkit.add_self_training(parser, rounds=2)
     args = lpkit.parse(parser, argv)
-    lpkit.check_outputs(args, inputs=[args.data])
+    lpresult.check_outputs(args, inputs=[args.data])
     if args.quick:
         args.epochs, args.rounds = min(args.epochs, 8), 1
     device = lpkit.choose_device(args.device)

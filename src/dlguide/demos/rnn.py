@@ -84,7 +84,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--text-column", default="text", help="column holding the sequence (default text)")
     lpkit.add_self_training(parser, rounds=2)
     args = lpkit.parse(parser, argv)
-    lpkit.check_outputs(args, inputs=[args.data])
+    lpresult.check_outputs(args, inputs=[args.data])
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 8), 1
     device = lpkit.choose_device(args.device)
