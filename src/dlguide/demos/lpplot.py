@@ -61,11 +61,15 @@ def _colours(count: int):
     return [colormaps["hsv"](i / count) for i in range(count)]
 
 
-def embedding_map(path, panels, *, y_semi, y_true, classes, quick: bool, seed: int, title: str) -> str:
+NAMED_LIMIT = 30  # up to this many points, each is written next to its name; beyond, names would be a blot
+
+
+def embedding_map(path, panels, *, y_semi, y_true, classes, quick: bool, seed: int, title: str, items=None) -> str:
     """Write a PNG with one scatter per panel (name, points, propagation result, accuracy or None).
 
     ``y_true`` is None on the user's own data (the truth of unlabeled items is unknown, so no mistakes
-    can be drawn); on built-in data the hidden points whose predicted class is wrong are circled.
+    can be drawn); on built-in data the hidden points whose predicted class is wrong are circled. A small
+    set is drawn larger, and with ``items`` (the user's names) each point is labelled with its name.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -80,8 +84,12 @@ def embedding_map(path, panels, *, y_semi, y_true, classes, quick: bool, seed: i
         xy, method = project(points, quick=quick, seed=seed)
         labels = result["labels"]
         rest = ~given
-        axes.scatter(xy[rest, 0], xy[rest, 1], c=colours[labels[rest]], s=12, alpha=0.75, linewidths=0)
-        axes.scatter(xy[given, 0], xy[given, 1], c=colours[y_semi[given]], s=46, edgecolors="black", linewidths=1.0)
+        size = 12 if len(xy) > 500 else (30 if len(xy) > 60 else 90)
+        axes.scatter(xy[rest, 0], xy[rest, 1], c=colours[labels[rest]], s=size, alpha=0.75, linewidths=0)
+        axes.scatter(xy[given, 0], xy[given, 1], c=colours[y_semi[given]], s=size * 3 if size < 30 else size * 1.5, edgecolors="black", linewidths=1.0)
+        if items is not None and len(xy) <= NAMED_LIMIT:
+            for (px, py), item in zip(xy, items):
+                axes.annotate(str(item)[:24], (px, py), xytext=(5, 4), textcoords="offset points", fontsize=8)
         shown = f"{name}\n{method}"
         if y_true is not None:
             wrong = rest & (y_true >= 0) & (labels != y_true)

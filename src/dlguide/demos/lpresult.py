@@ -111,7 +111,7 @@ def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, ti
         result["files"]["map"] = lpplot.embedding_map(
             path, [(f"{family} embeddings", embeddings, ours, accuracy["embeddings"]), ("raw inputs (baseline)", raw, base, accuracy["raw_baseline"])],
             y_semi=y_semi, y_true=None if data.own else y_true, classes=names, quick=args.quick, seed=args.seed,
-            title=f"{family} demo on {data.name}")
+            title=f"{family} demo on {data.name}", items=data.items)
     return result
 
 
