@@ -166,8 +166,8 @@ def main(argv=None) -> int:
         "labeled items and seeds the demo). *Accuracy on unlabeled* is counted by this script from the predictions CSV against "
         "the truth the demo never saw; *raw baseline* is the same propagation from the same labels on the loaded pixels or "
         "columns; *k-fold estimate* is what the demo itself reports, 5-fold over the given labels (n/a: fewer than 20 labels, "
-        "the demo says the estimate is not meaningful). The model behind the embeddings learned from every given label, so "
-        "its estimate leans optimistic; compare it with the measured column.", "",
+        "the demo says the estimate is not meaningful); each of its folds trains a fresh model without the labels the fold "
+        "hides (`--estimate refit`, the default), so compare it with the measured column to see how far it can be trusted.", "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, torch {versions['torch']}, "
         f"scikit-learn {versions['sklearn']}. Wall time per run includes start-up, t-SNE maps and the estimate. "
         "Written by `python benchmarks/own_data.py`.", "",
