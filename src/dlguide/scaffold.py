@@ -54,7 +54,7 @@ you add `--force`, and never over one of your inputs.
 
 ## Options
 
-    --labeled F        fraction of labels shown (default 0.1, at least one per class)
+    --labeled F        built-in data: fraction of labels shown (default 0.1, at least one per class)
     --samples N        number of points        --epochs N     training epochs
     --seed N           seed for data, split and training
     --device D         auto (CUDA when present), cpu or cuda
@@ -64,6 +64,7 @@ you add `--force`, and never over one of your inputs.
     --map FILE         where to write the PNG map (default {family}_map.png, never overwritten)
     --force            let --output, --map and --png replace an existing file
     --folds K          folds of the accuracy estimate over your own labels (default 5)
+    --estimate E       refit (default: a fresh model per fold, honest) or reuse (fast, optimistic)
     --method M         spreading (default) or propagation
     --graph G          knn (default, sparse) or rbf (dense, at most 10,000 points)
     --neighbors K      k of the kNN graph (default 10)
