@@ -208,8 +208,9 @@ class Table:
                     value = None
                 if value is None or not math.isfinite(value):
                     shown = "an empty cell" if not cell else f"{cell!r}"
+                    hint = "" if self.item_header != "row" else "; a column of names goes with --id-column"
                     raise DemoError("data", f"{self.path}: row {r + 1}, column '{name}': {shown} is not a number "
-                                            f"(every column but the label{' and id' if self.item_header != 'row' else ''} must hold numbers)")
+                                            f"(every column but the label{' and id' if self.item_header != 'row' else ''} must hold numbers{hint})")
                 out[r, c] = value
         return out
 
