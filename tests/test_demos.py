@@ -24,6 +24,12 @@ RESULT_KEYS = {"family", "variant", "dataset", "n_samples", "n_labeled", "device
 WRAPPER = "import sys; from dlguide import cli; sys.exit(cli.run(sys.argv[1:]))"
 
 
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path, monkeypatch):
+    """Every demo writes a map to the current folder by default: keep it in the test's own folder."""
+    monkeypatch.chdir(tmp_path)
+
+
 def run_main(family: str, argv: list[str], capsys) -> tuple[dict, dict]:
     """Run a demo's main(argv) in this process; returns its result and the JSON it printed."""
     module = importlib.import_module(f"dlguide.demos.{family}")
@@ -50,15 +56,21 @@ def test_quick_demo_in_process(family, tmp_path, capsys):
     assert accuracy["embeddings"] > max(FLOORS[family], printed["chance"] + 0.1)
     assert accuracy["raw_baseline"] > printed["chance"]
     assert not any("collapse" in w for w in printed["warnings"])
+    assert printed["own_data"] is False and printed["estimate"] is None
+    assert printed["labels"] == {"given": printed["n_samples"] - printed["n_unlabeled"], "used": printed["n_labeled"], "hidden": printed["n_hidden"]}
     with open(printed["files"]["csv"], newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == printed["n_samples"]
     assert sum(r["role"] == "labeled" for r in rows) == printed["n_labeled"]
-    if family in GENERATIVE:
-        from PIL import Image
+    assert all(r["runner_up"] != r["predicted_label"] and float(r["runner_up_score"]) <= float(r["confidence"]) for r in rows)
+    from PIL import Image
 
+    with Image.open(printed["files"]["map"]) as picture:  # the map of both embeddings, written in the current folder
+        assert picture.format == "PNG" and picture.size[0] >= 1000
+    assert Path(printed["files"]["map"]).name == f"{family}_map.png"
+    if family in GENERATIVE:
         with Image.open(printed["files"]["png"]) as picture:
-            assert picture.format == "PNG" and picture.size[0] > 8
+            assert picture.format == "PNG" and picture.size[0] >= 8 * 64  # 8 samples a row, each at least 64 px
 
 
 @pytest.mark.slow
@@ -74,15 +86,19 @@ def test_demo_runs_as_a_script_with_a_plain_table(tmp_path):
 # -- errors ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("argv", "code", "text"), [
-    (["--labeled", "1.5"], 2, "--labeled: must be a fraction in (0, 1]"),
-    (["--device", "tpu"], 2, "invalid choice: 'tpu'"),
-    (["--epochs", "0"], 2, "must be a positive integer"),
+    (["--labeled", "1.5"], 2, "error: mlp demo: --labeled: expected a fraction between 0 and 1 (above 0), got '1.5'"),
+    (["--labeled", "abc"], 2, "error: mlp demo: --labeled: expected a fraction between 0 and 1 (above 0), got 'abc'"),
+    (["--device", "tpu"], 2, "error: mlp demo: --device: invalid choice: 'tpu'"),
+    (["--epochs", "0"], 2, "error: mlp demo: --epochs: expected a whole number from 1 to 1,000,000,000, got '0'"),
+    (["--samples", "9" * 400], 2, "--samples: expected a whole number from 1 to 1,000,000,000"),
+    (["--seq-len", "5"], 2, "error: mlp demo: --seq-len 5: not an option of the mlp demo; its options are listed by --help"),
 ])
 def test_script_usage_errors_are_one_line(argv, code, text):
     script = Path(importlib.import_module("dlguide.demos.mlp").__file__)
     done = subprocess.run([sys.executable, str(script), *argv], capture_output=True, text=True, timeout=60)
     assert done.returncode == code
     assert done.stderr.count("\n") == 1 and text in done.stderr and "Traceback" not in done.stderr
+    assert "_fraction" not in done.stderr and "invalid" not in done.stderr.replace("invalid choice", "")
     assert done.stdout == ""
 
 
@@ -211,14 +227,17 @@ def test_cnn_reads_an_image_folder_with_unlabeled_images(image_folder, tmp_path,
     _, printed = run_main("cnn", ["--quick", "--device", "cpu", "--data", str(image_folder), "--image-size", "8",
                                   "--labeled", "0.5", "--output", str(tmp_path / "out.csv")], capsys)
     assert printed["n_samples"] == 30 and printed["n_unlabeled"] == 6 and printed["n_classes"] == 2
+    assert printed["labels"]["given"] == printed["labels"]["used"] == 24  # --labeled 0.5 does not thin the user's labels
+    assert "--labeled applies to built-in data only and was ignored: every label you gave is used" in printed["notes"]
     rows = list(csv.DictReader(open(printed["files"]["csv"], newline="")))
     unlabeled = [r for r in rows if r["role"] == "unlabeled"]
-    assert len(unlabeled) == 6 and all(r["propagated_label"] in {"horizontal", "vertical"} and r["true_label"] == "" for r in unlabeled)
+    assert len(unlabeled) == 6 and all(r["predicted_label"] in {"horizontal", "vertical"} for r in unlabeled)
+    assert sorted(r["path"] for r in unlabeled) == [f"unlabeled/u{i}.png" for i in range(6)]
 
 
 def test_image_folder_with_one_class_is_a_data_error(tmp_path):
     (tmp_path / "only").mkdir()
-    with pytest.raises(lpkit.DemoError, match="need at least 2") as caught:
+    with pytest.raises(lpkit.DemoError, match="found 0 class folder") as caught:
         importlib.import_module("dlguide.demos.cnn").main(["--data", str(tmp_path), "--device", "cpu"])
     assert caught.value.kind == "data"
 
@@ -240,7 +259,8 @@ def test_rnn_reads_a_csv_whose_empty_labels_are_unlabeled(tmp_path, capsys):
             writer.writerow([" ".join(sorted(rng.choice(list("abcdefgh"), 6), reverse=not up)), ("" if i >= 70 else ("up" if up else "down"))])
     _, printed = run_main("rnn", ["--quick", "--device", "cpu", "--data", str(path), "--labeled", "0.3"], capsys)
     assert printed["n_samples"] == 80 and printed["n_unlabeled"] == 10 and printed["n_classes"] == 2
-    assert printed["accuracy"]["embeddings"] is not None
+    assert printed["labels"]["given"] == printed["labels"]["used"] == 70
+    assert printed["estimate"]["embeddings"]["mean"] > 0.5 and printed["accuracy"]["embeddings"] is None  # no hidden truth
 
 
 @pytest.mark.slow
@@ -256,19 +276,20 @@ def test_mlp_reads_a_numeric_csv(tmp_path, capsys):
             writer.writerow([*row, "" if i % 10 == 9 else data.target_names[target]])
     _, printed = run_main("mlp", ["--quick", "--device", "cpu", "--data", str(path)], capsys)
     assert printed["n_samples"] == 150 and printed["n_unlabeled"] == 15
-    assert printed["accuracy"]["embeddings"] > 0.6
+    assert printed["estimate"]["raw_baseline"]["mean"] > 0.8 and printed["estimate"]["embeddings"]["mean"] > 0.6
 
 
 def test_mlp_csv_with_text_feature_is_a_data_error(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("size,label\nbig,a\n3,b\n")
-    with pytest.raises(lpkit.DemoError, match="must be numeric"):
+    with pytest.raises(lpkit.DemoError, match=r"bad.csv: row 1, column 'size': 'big' is not a number"):
         importlib.import_module("dlguide.demos.mlp").main(["--data", str(path), "--device", "cpu"])
 
 
 @pytest.mark.slow
 def test_gnn_reads_an_edge_list_and_node_table(tmp_path, capsys):
-    features, edges, labels, _ = importlib.import_module("dlguide.demos.lpdata").block_model(200, seed=1)
+    data = importlib.import_module("dlguide.demos.lpdata").block_model(200, seed=1)
+    features, edges, labels = data.x, data.edges, data.labels
     nodes = tmp_path / "nodes.csv"
     with nodes.open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -278,7 +299,7 @@ def test_gnn_reads_an_edge_list_and_node_table(tmp_path, capsys):
     (tmp_path / "edges.txt").write_text("source target\n" + "\n".join(f"n{a} n{b}" for a, b in edges) + "\n")
     _, printed = run_main("gnn", ["--quick", "--device", "cpu", "--edges", str(tmp_path / "edges.txt"), "--nodes", str(nodes)], capsys)
     assert printed["n_samples"] == 200 and printed["n_unlabeled"] == 20
-    assert printed["accuracy"]["embeddings"] > printed["accuracy"]["raw_baseline"]
+    assert printed["estimate"]["embeddings"]["mean"] > printed["estimate"]["raw_baseline"]["mean"]
 
 
 def test_gnn_edge_to_unknown_node_is_a_data_error(tmp_path):
@@ -316,18 +337,22 @@ def test_training_progress_is_a_bar_on_a_terminal_and_quarter_lines_in_a_log(mon
 
 def test_a_default_png_never_overwrites_a_file_the_user_had(tmp_path, monkeypatch):
     import torch
+    from PIL import Image
+
+    from dlguide.demos import lpplot
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "gan_samples.png").write_text("mine")
-    written = lpkit.save_grid(torch.rand(4, 1, 8, 8), None, "gan_samples.png")
+    written = lpplot.save_grid(torch.rand(4, 1, 8, 8), None, "gan_samples.png", nrow=4)
     assert written == "gan_samples-1.png"
     assert (tmp_path / "gan_samples.png").read_text() == "mine"
-    assert (tmp_path / "gan_samples-1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    asked = lpkit.save_grid(torch.rand(4, 1, 8, 8), str(tmp_path / "out" / "grid.png"), "gan_samples.png")
-    assert asked.endswith("out/grid.png")
+    with Image.open(tmp_path / "gan_samples-1.png") as picture:  # 8 px samples drawn 64 px wide, four a row
+        assert picture.format == "PNG" and picture.size[0] >= 4 * 64
+    asked = lpplot.save_grid(torch.rand(4, 1, 8, 8), str(tmp_path / "grid.png"), "gan_samples.png")
+    assert asked.endswith("grid.png")
 
 
 def test_zero_rounds_is_a_usage_error(demo_cli):
     code, out, err = demo_cli("run-demo", "mlp", "--rounds", "0")
     assert code == 2 and out == ""
-    assert err.strip() == "dlguide: error: mlp demo: argument --rounds: must be a positive integer, got 0"
+    assert err.strip() == "dlguide: error: mlp demo: --rounds: expected a whole number from 1 to 1,000,000,000, got '0'"

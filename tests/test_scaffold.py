@@ -14,7 +14,7 @@ from dlguide import scaffold
 from dlguide.demos.lpfiles import WriteRefused
 
 FAMILIES = ["cnn", "rnn", "transformer", "autoencoder", "gan", "diffusion", "gnn", "mlp"]
-FILES = ["demo.py", "lpkit.py", "lpdata.py", "README.md", "requirements.txt"]
+FILES = ["demo.py", "lpkit.py", "lpdata.py", "lpresult.py", "lpplot.py", "lpfiles.py", "README.md", "requirements.txt"]
 
 
 @pytest.fixture
@@ -34,9 +34,12 @@ def test_plan_copies_the_demo_and_pins_torch():
     assert "import dlguide" not in demo and "from dlguide" not in demo
     requirements = plan.files[-1].content.splitlines()
     assert requirements[:2] == ["torch==2.14.1", "torchvision==0.29.1"]
-    assert {"numpy", "pillow"} <= set(requirements) and any(r.startswith("scikit-learn") for r in requirements)
-    readme = plan.files[3].content
+    assert {"numpy", "pillow", "matplotlib"} <= set(requirements) and any(r.startswith("scikit-learn") for r in requirements)
+    readme = plan.files[FILES.index("README.md")].content
     assert "python demo.py --quick" in readme and "--device" in readme
+    assert "python demo.py --data photos --output predictions.csv" in readme  # a run on the user's own folder
+    for helper in scaffold.HELPERS:  # every helper the demos import is copied, unchanged
+        assert plan.files[FILES.index(helper)].content == (scaffold.DEMOS_DIR / helper).read_text()
 
 
 def test_dry_run_writes_nothing(demo_cli, tmp_path):
@@ -142,7 +145,7 @@ def test_scaffolded_copy_reports_bad_usage_in_one_line(tmp_path, no_dlguide):
     scaffold.write(scaffold.plan("gnn", "gnn", tmp_path / "project"))
     done = subprocess.run([sys.executable, "demo.py", "--labeled", "2"], cwd=tmp_path / "project", env=no_dlguide, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert done.stderr.strip() == "error: gnn demo: argument --labeled: must be a fraction in (0, 1], got 2"
+    assert done.stderr.strip() == "error: gnn demo: --labeled: expected a fraction between 0 and 1 (above 0), got '2'"
 
 
 def test_scaffolding_a_cell_name_runs_that_cell(demo_cli, tmp_path):
@@ -150,3 +153,22 @@ def test_scaffolding_a_cell_name_runs_that_cell(demo_cli, tmp_path):
     assert code == 0
     assert out.strip().endswith("python demo.py --quick --cell gru")
     assert "python demo.py --quick --cell gru" in (tmp_path / "gru-demo" / "README.md").read_text()
+
+
+@pytest.mark.slow
+def test_scaffolded_copy_runs_on_the_users_own_csv(tmp_path, no_dlguide):
+    target = tmp_path / "project"
+    scaffold.write(scaffold.plan("mlp", "mlp", target))
+    lines = ["flower,a,b,label"] + [f"f{i},{i % 2 * 5 + i * 0.01},{i % 2 * 3 - i * 0.02},{('wide', 'tall')[i % 2] if i < 24 else ''}" for i in range(30)]
+    (target / "mine.csv").write_text("\n".join(lines) + "\n")
+    done = subprocess.run([sys.executable, "demo.py", "--data", "mine.csv", "--id-column", "flower", "--output", "predictions.csv",
+                           "--quick", "--json", "--device", "cpu"], cwd=target, env=no_dlguide, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["labels"]["given"] == result["labels"]["used"] == 24 and result["estimate"]["model_refit_per_fold"]
+    rows = (target / "predictions.csv").read_text().splitlines()
+    assert rows[0].startswith("flower,role,given_label,predicted_label") and [r.split(",")[0] for r in rows[1:]] == [f"f{i}" for i in range(30)]
+    assert (target / "mlp_map.png").is_file()
+    again = subprocess.run([sys.executable, "demo.py", "--data", "mine.csv", "--output", "predictions.csv"], cwd=target, env=no_dlguide,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2 and "predictions.csv already exists; choose another name, or add --force" in again.stderr

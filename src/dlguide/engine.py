@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dlguide.demos.variants import demo_name
 from dlguide.errors import KnowledgeError
 from dlguide.ranking import AdviceItem, Ranked, TraceEntry, rank
 from dlguide.rules_schema import UNKNOWN, Profile, Question
@@ -38,8 +39,9 @@ def recommend(kb, profile: Profile) -> Result:
     if len(ranking) > 1:
         steps.append(f"dlguide compare {top.id} {ranking[1].id}")
     if top.has_demo:
-        steps.append(f"dlguide run-demo {top.id}")
-        steps.append(f"dlguide scaffold {top.id}")
+        shown = demo_name(top.id, top.variant)  # the variant recommended ('gru'), not just the family
+        steps.append(f"dlguide run-demo {shown}")
+        steps.append(f"dlguide scaffold {shown}")
     steps.append(f"dlguide show {top.id}")
     return Result(
         profile=full_profile(kb.questions, profile),

@@ -1,9 +1,10 @@
 """Plan, then write, a standalone demo project for one family.
 
-The project is the family's demo file as ``demo.py``, the two helper modules it imports (``lpkit.py``,
-``lpdata.py``) copied unchanged, a README saying how to run it and what to change, and a
+The project is the family's demo file as ``demo.py``, the helper modules it imports (``lpkit.py``,
+``lpdata.py``, ``lpresult.py``, ``lpplot.py``, ``lpfiles.py``) copied unchanged, a README saying how to
+run it, on its demo data and on the user's own folder or CSV, and what to change, and a
 ``requirements.txt`` with the torch pins of dlguide's ``constraints.txt``. It needs torch, torchvision,
-scikit-learn, numpy and pillow, never dlguide, and runs the very code ``dlguide run-demo`` runs.
+scikit-learn, numpy, pillow and matplotlib, never dlguide, and runs the very code ``dlguide run-demo`` runs.
 Planning is pure (so ``--dry-run`` and tests can look at it). ``check`` applies the one write rule
 (``dlguide.demos.lpfiles``) to the whole plan before a single file is written: an empty path is
 refused, a folder that is not empty needs ``force``, and every destination must be writable; it sorts
@@ -19,16 +20,17 @@ from pathlib import Path
 from dlguide.errors import WriteFailed
 
 DEMOS_DIR = Path(__file__).resolve().parent / "demos"
-HELPERS = ("lpkit.py", "lpdata.py")
+HELPERS = ("lpkit.py", "lpdata.py", "lpresult.py", "lpplot.py", "lpfiles.py")
 # The pins dlguide itself installs with; a copy keeps them when constraints.txt is not shipped.
 FALLBACK_PINS = {"torch": "torch==2.14.1", "torchvision": "torchvision==0.29.1"}
 
 README = """# {family} demo: embeddings + label propagation
 
-Written by `dlguide scaffold {family}`. It trains a small {family} model on demo data, turns every point
-into an embedding, spreads a few known labels to the rest with scikit-learn's LabelSpreading over a sparse
-kNN graph, and compares the result with the same propagation on the raw inputs (same split, same labels).
-Accuracy is counted on the points whose label was hidden, never on the labeled ones.
+Written by `dlguide scaffold {family}`. It trains a small {family} model on demo data or on yours, turns
+every item into an embedding, spreads the known labels to the rest with scikit-learn's LabelSpreading
+over a sparse kNN graph, and compares the result with the same propagation on the raw inputs (same
+labels). On the demo data a few labels are shown and accuracy is counted on the hidden rest; on your own
+data every label you gave is used, and accuracy is estimated by k-fold over them.
 
 ## Run it
 
@@ -38,15 +40,34 @@ Accuracy is counted on the points whose label was hidden, never on the labeled o
     python demo.py{options}                  # the full demo (under a minute on a laptop CPU)
     python demo.py --json{options}           # one JSON object with the results, versions and seed
 
+Every run writes a PNG map of the embeddings beside the raw inputs (`{family}_map.png`, or
+`{family}_map-1.png` and so on: an existing file is never replaced), coloured by the propagated class.
+
+## Run it on your own data
+
+{own_data}
+
+Every label you give is used for the predictions (`--labeled` applies to the built-in data only). The
+accuracy is estimated by 5-fold over your labels (`--folds`): each fold hides a fifth of them,
+propagates from the rest and scores the hidden ones, for the embeddings and for the raw inputs alike;
+with fewer than 20 labels the report says an estimate is not meaningful instead of printing one.
+`predictions.csv` has one row per item, named as in your data, with the label as you wrote it, the
+confidence, and the runner-up class with its score. It is never written over an existing file unless
+you add `--force`, and never over one of your inputs.
+
 ## Options
 
-    --labeled F        fraction of labels shown (default 0.1, at least one per class)
+    --labeled F        built-in data: fraction of labels shown (default 0.1, at least one per class)
     --samples N        number of points        --epochs N     training epochs
     --seed N           seed for data, split and training
     --device D         auto (CUDA when present), cpu or cuda
     --quick            a few seconds, fewer points and epochs
     --json             results as one JSON object on stdout
-    --output FILE      CSV of every point's propagated label and confidence
+    --output FILE      CSV: one row per item, its label, confidence and runner-up
+    --map FILE         where to write the PNG map (default {family}_map.png, never overwritten)
+    --force            let --output, --map and --png replace an existing file
+    --folds K          folds of the accuracy estimate over your own labels (default 5)
+    --estimate E       refit (default: a fresh model per fold, honest) or reuse (fast, optimistic)
     --method M         spreading (default) or propagation
     --graph G          knn (default, sparse) or rbf (dense, at most 10,000 points)
     --neighbors K      k of the kNN graph (default 10)
@@ -64,9 +85,37 @@ Accuracy is counted on the points whose label was hidden, never on the labeled o
 ## Files
 
 - `demo.py`: data, model, training, embedding, propagation and the report, top to bottom.
-- `lpkit.py`: options, device, the labeled split, label propagation and its checks, the report.
-- `lpdata.py`: the demo data and the loaders for your own data.
+- `lpkit.py`: options, device, the labels, label propagation and its checks, the k-fold estimate.
+- `lpdata.py`: the demo data and the loaders for your own data, which check your files before training.
+- `lpresult.py`: the result, the predictions CSV and the printed report.
+- `lpplot.py`: the PNG map of the embeddings and the sample grids.
+- `lpfiles.py`: the one rule for every file written: nothing of yours is replaced without `--force`.
 """
+
+_FOLDER = """A folder with one subfolder per class and the images without a label in `unlabeled/`:
+
+    photos/cat/001.jpg  photos/cat/002.jpg  ...  photos/dog/001.jpg  ...  photos/unlabeled/x.jpg
+    python demo.py --data photos --output predictions.csv{options}"""
+
+_CSV = """A CSV with a header row, {columns} and a `label` column whose empty cells are unlabeled:
+
+{example}
+    python demo.py --data mine.csv --id-column {id} --output predictions.csv{options}"""
+
+OWN_DATA = {
+    "images": _FOLDER,
+    "text": _CSV.replace("{columns}", "a `text` column").replace("{id}", "id").replace(
+        "{example}", "    id,text,label\n    a1,I love machine learning,positive\n    a2,I hate bugs in code,negative\n    a3,AI is the future,"),
+    "table": _CSV.replace("{columns}", "numeric columns").replace("{id}", "name").replace(
+        "{example}", "    name,alcohol,acidity,label\n    w1,13.2,2.1,red\n    w2,12.4,1.1,white\n    w3,12.9,1.8,"),
+    "graph": """A node table (first column the node id, a `label` column whose empty cells are unlabeled, numeric
+feature columns) and an edge list (two node ids a line):
+
+    nodes.csv: id,label,f1,f2   ann,red,0.1,2.0   bob,,0.3,1.5 ...      edges.txt: ann bob ...
+    python demo.py --nodes nodes.csv --edges edges.txt --output predictions.csv{options}""",
+}
+OWN_DATA_KIND = {"cnn": "images", "autoencoder": "images", "gan": "images", "diffusion": "images",
+                 "rnn": "text", "transformer": "text", "mlp": "table", "gnn": "graph"}
 
 DATA_HINTS = {
     "cnn": "`--data DIR` with one folder per class and an `unlabeled/` folder; `--dataset mnist --download`; `--pretrained` for an ImageNet ResNet-18.",
@@ -102,7 +151,7 @@ def requirements() -> str:
             name = line.split("#")[0].strip().split("==")[0].strip()
             if name in pins:
                 pins[name] = line.split("#")[0].strip()
-    return "\n".join([pins["torch"], pins["torchvision"], "scikit-learn>=1.3", "numpy", "pillow"]) + "\n"
+    return "\n".join([pins["torch"], pins["torchvision"], "scikit-learn>=1.3", "numpy", "pillow", "matplotlib"]) + "\n"
 
 
 def plan(family: str, demo: str, directory: Path | str, options: str = "") -> Plan:
@@ -121,7 +170,9 @@ def plan(family: str, demo: str, directory: Path | str, options: str = "") -> Pl
     for helper in HELPERS:
         result.files.append(PlannedFile(result.directory / helper, (DEMOS_DIR / helper).read_text(encoding="utf-8")))
     hint = DATA_HINTS.get(demo, "see `python demo.py --help` for the data options.")
-    result.files.append(PlannedFile(result.directory / "README.md", README.format(family=family, data_hint=hint, options=f" {options}" if options else "")))
+    shown = f" {options}" if options else ""
+    own_data = OWN_DATA[OWN_DATA_KIND.get(demo, "table")].replace("{options}", shown)
+    result.files.append(PlannedFile(result.directory / "README.md", README.format(family=family, data_hint=hint, options=shown, own_data=own_data)))
     result.files.append(PlannedFile(result.directory / "requirements.txt", requirements()))
     return result
 

@@ -21,7 +21,7 @@ from dlguide import kb as knowledge
 from dlguide.errors import DEMOS_INSTALL, DataError, DeviceError, MissingExtraError, UsageError
 from dlguide.options import JsonOption, KbOption
 
-DEMO_PACKAGES = {"torch": "torch", "torchvision": "torchvision", "sklearn": "scikit-learn", "numpy": "numpy", "PIL": "pillow"}
+DEMO_PACKAGES = {"torch": "torch", "torchvision": "torchvision", "sklearn": "scikit-learn", "numpy": "numpy", "PIL": "pillow", "matplotlib": "matplotlib"}
 # what the user typed -> the recurrent cell it names (the rnn family's aliases)
 CELLS = {"lstm": "lstm", "bilstm": "lstm", "gru": "gru", "rnn": "rnn", "vanillarnn": "rnn", "vanilla": "rnn"}
 
@@ -73,15 +73,16 @@ def register(app: typer.Typer) -> None:
     @app.command(
         "run-demo",
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-        epilog="Demo options: --labeled, --samples, --epochs, --seed, --device auto|cpu|cuda, --quick, --json, "
-        "--output FILE, and the family's own (e.g. --data). List them all with: dlguide run-demo ARCH -- --help",
+        epilog="Demo options: --data (your own folder or CSV: every label you give is used), --output FILE (one row per item), "
+        "--map FILE, --force, --folds, --labeled (built-in data), --samples, --epochs, --seed, --device auto|cpu|cuda, --quick, "
+        "--json, and the family's own. List them all with: dlguide run-demo ARCH -- --help",
     )
     def run_demo(
         ctx: typer.Context,
         arch: Annotated[str, typer.Argument(help="Family id or alias (cnn, lstm, gru, transformer, gnn, ...).")],
         kb_dir: KbOption = None,
     ) -> None:
-        """Train a small model of ARCH on demo data, spread a few labels over its embeddings, compare with raw."""
+        """Train a small model of ARCH on demo data or yours, spread the labels over its embeddings, compare with raw."""
         family_id, demo = demo_module_name(arch, kb_dir)
         run_demo_module(demo, demo_argv(arch, family_id, list(ctx.args)))
 

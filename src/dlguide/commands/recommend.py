@@ -74,7 +74,9 @@ def _offer_demo(prompter, base, top) -> int:
         return 0
     installed = not missing_packages()
     if questionnaire.demo_offer(prompter, top.id, base.families[top.id].short, installed, DEMOS_INSTALL):
-        return subprocess.run([sys.executable, "-m", "dlguide", "run-demo", top.id], check=False).returncode
+        from dlguide.demos.variants import demo_name  # run the variant recommended (a GRU for "try GRU")
+
+        return subprocess.run([sys.executable, "-m", "dlguide", "run-demo", demo_name(top.id, top.variant)], check=False).returncode
     return 0
 
 

@@ -22,10 +22,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 if __package__:
-    from . import lpdata, lpkit
+    from . import lpdata, lpkit, lpplot, lpresult
 else:  # run as a copied script: the helpers sit next to this file
     import lpdata
     import lpkit
+    import lpplot
+    import lpresult
 
 
 # -- model -------------------------------------------------------------------------------------------
@@ -97,26 +99,30 @@ def main(argv=None) -> dict:
     parser.add_argument("--png", default=None, help="where to write inputs beside reconstructions (default: autoencoder_reconstructions.png, or autoencoder_reconstructions-1.png and so on if it exists: never overwritten)")
     lpkit.add_self_training(parser, rounds=2, keep=0.9)
     args = lpkit.parse(parser, argv)
+    lpresult.check_outputs(args, inputs=[args.data])
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 6), 1
     device = lpkit.choose_device(args.device)
     lpkit.seed_everything(args.seed)
 
-    images, y_true, names, dataset = lpdata.load_images(args)  # default: digits, N x 1 x 8 x 8
-    y_semi = lpkit.split_labels(y_true, args.labeled, args.seed)
-    x = torch.from_numpy(images).to(device)  # N x C x S x S
+    data = lpdata.load_images(args)  # default: digits, N x 1 x 8 x 8
+    y_semi = lpkit.given_labels(args, data)  # your own data: every label you gave
+    x = torch.from_numpy(data.x).to(device)  # N x C x S x S
     lpkit.progress(f"autoencoder: {len(x)} images {tuple(x.shape[1:])} on {device}, {int((y_semi >= 0).sum())} labeled")
 
-    timings = {}
-    model = AutoEncoder(x.shape[1], x.shape[-1], len(names)).to(device)
-    embeddings = lpkit.self_train("autoencoder", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                  lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
-    png = lpkit.save_grid(reconstructions(model, x), args.png, "autoencoder_reconstructions.png")
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        model = AutoEncoder(x.shape[1], x.shape[-1], len(data.classes)).to(device)
+        return lpkit.self_train("autoencoder", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                lambda: embed(model, x), labels, args.neighbors, clock, args.keep), model
 
-    result = lpkit.evaluate(args, family="autoencoder", variant="denoising-conv", dataset=dataset, device=device,
-                            embeddings=embeddings, raw=images, y_true=y_true, y_semi=y_semi, timings=timings,
-                            class_names=names, files={"png": png})
-    lpkit.report(result, args.json)
+    timings = {}
+    embeddings, model = fit(y_semi, timings)
+    png = lpplot.save_grid(reconstructions(model, x), args.png, "autoencoder_reconstructions.png")
+
+    result = lpresult.evaluate(args, family="autoencoder", variant="denoising-conv", data=data, device=device,
+                               embeddings=embeddings, raw=data.x, y_semi=y_semi, timings=timings, files={"png": png},
+                               refit=lambda labels, clock: fit(labels, clock)[0])
+    lpresult.report(result, args.json)
     return result
 
 

@@ -23,10 +23,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 if __package__:
-    from . import lpdata, lpkit
+    from . import lpdata, lpkit, lpresult
 else:  # run as a copied script: the helpers sit next to this file
     import lpdata
     import lpkit
+    import lpresult
 
 
 # -- model -------------------------------------------------------------------------------------------
@@ -105,15 +106,21 @@ def main(argv=None) -> dict:
     parser.add_argument("--pretrained", action="store_true", help="embed with ImageNet ResNet-18 instead of training")
     lpkit.add_self_training(parser, rounds=3, keep=0.9)
     args = lpkit.parse(parser, argv)
+    lpresult.check_outputs(args, inputs=[args.data])
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 6), 1
     device = lpkit.choose_device(args.device)
     lpkit.seed_everything(args.seed)
 
-    images, y_true, names, dataset = lpdata.load_images(args)  # default: digits, N x 1 x 8 x 8
-    y_semi = lpkit.split_labels(y_true, args.labeled, args.seed)
-    x = torch.from_numpy(images).to(device)  # N x C x H x W
+    data = lpdata.load_images(args)  # default: digits, N x 1 x 8 x 8
+    y_semi = lpkit.given_labels(args, data)  # your own data: every label you gave
+    x = torch.from_numpy(data.x).to(device)  # N x C x H x W
     lpkit.progress(f"cnn: {len(x)} images {tuple(x.shape[1:])} on {device}, {int((y_semi >= 0).sum())} labeled")
+
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        model = ConvNet(x.shape[1], len(data.classes)).to(device)
+        return lpkit.self_train("cnn", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                lambda: embed(model, x), labels, args.neighbors, clock, args.keep)
 
     timings = {}
     if args.pretrained:
@@ -121,14 +128,12 @@ def main(argv=None) -> dict:
             embeddings = pretrained_embed(x, device)
         variant = "resnet18-imagenet"
     else:
-        model = ConvNet(x.shape[1], len(names)).to(device)
-        embeddings = lpkit.self_train("cnn", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                      lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
+        embeddings = fit(y_semi, timings)
         variant = "convnet"
 
-    result = lpkit.evaluate(args, family="cnn", variant=variant, dataset=dataset, device=device, embeddings=embeddings,
-                            raw=images, y_true=y_true, y_semi=y_semi, timings=timings, class_names=names)
-    lpkit.report(result, args.json)
+    result = lpresult.evaluate(args, family="cnn", variant=variant, data=data, device=device, embeddings=embeddings,
+                               raw=data.x, y_semi=y_semi, timings=timings, refit=None if args.pretrained else fit)
+    lpresult.report(result, args.json)
     return result
 
 

@@ -21,10 +21,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 if __package__:
-    from . import lpdata, lpkit
+    from . import lpdata, lpkit, lpplot, lpresult
 else:  # run as a copied script: the helpers sit next to this file
     import lpdata
     import lpkit
+    import lpplot
+    import lpresult
 
 
 # -- model -------------------------------------------------------------------------------------------
@@ -114,6 +116,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--level", type=int, default=10, help="the step whose features are the embedding (default 10)")
     parser.add_argument("--png", default=None, help="where to write a grid of generated samples (default: diffusion_samples.png, or diffusion_samples-1.png and so on if it exists: never overwritten)")
     args = lpkit.parse(parser, argv)
+    lpresult.check_outputs(args, inputs=[args.data])
     if not 0 <= args.level < args.steps:
         raise lpkit.DemoError("usage", f"--level must be in [0, --steps), got {args.level} with --steps {args.steps}")
     if args.quick:
@@ -121,23 +124,26 @@ def main(argv=None) -> dict:
     device = lpkit.choose_device(args.device)
     lpkit.seed_everything(args.seed)
 
-    images, y_true, names, dataset = lpdata.load_images(args)  # default: digits, N x 1 x 8 x 8
-    y_semi = lpkit.split_labels(y_true, args.labeled, args.seed)
-    x = torch.from_numpy(images).to(device)  # N x C x S x S
+    data = lpdata.load_images(args)  # default: digits, N x 1 x 8 x 8
+    y_semi = lpkit.given_labels(args, data)  # your own data: every label you gave
+    x = torch.from_numpy(data.x).to(device)  # N x C x S x S
     lpkit.progress(f"diffusion: {len(x)} images {tuple(x.shape[1:])} on {device}, {int((y_semi >= 0).sum())} labeled")
 
-    timings = {}
-    model = Denoiser(x.shape[1], x.shape[-1], len(names), args.steps).to(device)
-    with lpkit.timed(timings, "train"):
-        train(model, x, y_semi, args.epochs, args.steps, args.level, device)
-    with lpkit.timed(timings, "embed"):
-        embeddings = embed(model, x, args.steps, args.level, seed=args.seed)
-    png = lpkit.save_grid(sample(model, tuple(x.shape[1:]), args.steps, device), args.png, "diffusion_samples.png")
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        model = Denoiser(x.shape[1], x.shape[-1], len(data.classes), args.steps).to(device)
+        with lpkit.timed(clock, "train"):
+            train(model, x, labels, args.epochs, args.steps, args.level, device)
+        with lpkit.timed(clock, "embed"):
+            return embed(model, x, args.steps, args.level, seed=args.seed), model
 
-    result = lpkit.evaluate(args, family="diffusion", variant=f"ddpm-{args.steps}-steps-features-at-{args.level}", dataset=dataset,
-                            device=device, embeddings=embeddings, raw=images, y_true=y_true, y_semi=y_semi,
-                            timings=timings, class_names=names, files={"png": png})
-    lpkit.report(result, args.json)
+    timings = {}
+    embeddings, model = fit(y_semi, timings)
+    png = lpplot.save_grid(sample(model, tuple(x.shape[1:]), args.steps, device), args.png, "diffusion_samples.png")
+
+    result = lpresult.evaluate(args, family="diffusion", variant=f"ddpm-{args.steps}-steps-features-at-{args.level}", data=data,
+                               device=device, embeddings=embeddings, raw=data.x, y_semi=y_semi, timings=timings, files={"png": png},
+                               refit=lambda labels, clock: fit(labels, clock)[0])
+    lpresult.report(result, args.json)
     return result
 
 

@@ -22,10 +22,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 if __package__:
-    from . import lpdata, lpkit
+    from . import lpdata, lpkit, lpplot, lpresult
 else:  # run as a copied script: the helpers sit next to this file
     import lpdata
     import lpkit
+    import lpplot
+    import lpresult
 
 
 # -- model -------------------------------------------------------------------------------------------
@@ -108,29 +110,33 @@ def main(argv=None) -> dict:
     parser.add_argument("--png", default=None, help="where to write a grid of generated samples (default: gan_samples.png, or gan_samples-1.png and so on if it exists: never overwritten)")
     lpkit.add_self_training(parser, rounds=3, keep=0.9)
     args = lpkit.parse(parser, argv)
+    lpresult.check_outputs(args, inputs=[args.data])
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 5), 1
     device = lpkit.choose_device(args.device)
     lpkit.seed_everything(args.seed)
 
-    images, y_true, names, dataset = lpdata.load_images(args)  # default: digits, N x 1 x 8 x 8
-    y_semi = lpkit.split_labels(y_true, args.labeled, args.seed)
-    x = torch.from_numpy(images).to(device)  # N x C x S x S
+    data = lpdata.load_images(args)  # default: digits, N x 1 x 8 x 8
+    y_semi = lpkit.given_labels(args, data)  # your own data: every label you gave
+    x = torch.from_numpy(data.x).to(device)  # N x C x S x S
     lpkit.progress(f"gan: {len(x)} images {tuple(x.shape[1:])} on {device}, {int((y_semi >= 0).sum())} labeled")
 
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        disc = Discriminator(x.shape[1], x.shape[-1], len(data.classes)).to(device)
+        gen = Generator(x.shape[1], x.shape[-1]).to(device)
+        return lpkit.self_train("gan", args.rounds, lambda targets: train(disc, gen, x, targets, args.epochs, device),
+                                lambda: embed(disc, x), labels, args.neighbors, clock, args.keep), gen
+
     timings = {}
-    disc = Discriminator(x.shape[1], x.shape[-1], len(names)).to(device)
-    gen = Generator(x.shape[1], x.shape[-1]).to(device)
-    embeddings = lpkit.self_train("gan", args.rounds, lambda targets: train(disc, gen, x, targets, args.epochs, device),
-                                  lambda: embed(disc, x), y_semi, args.neighbors, timings, args.keep)
+    embeddings, gen = fit(y_semi, timings)
     gen.eval()
     with torch.no_grad():
-        png = lpkit.save_grid(gen(32, device), args.png, "gan_samples.png")
+        png = lpplot.save_grid(gen(32, device), args.png, "gan_samples.png")
 
-    result = lpkit.evaluate(args, family="gan", variant="semi-supervised-gan", dataset=dataset, device=device,
-                            embeddings=embeddings, raw=images, y_true=y_true, y_semi=y_semi, timings=timings,
-                            class_names=names, files={"png": png})
-    lpkit.report(result, args.json)
+    result = lpresult.evaluate(args, family="gan", variant="semi-supervised-gan", data=data, device=device,
+                               embeddings=embeddings, raw=data.x, y_semi=y_semi, timings=timings, files={"png": png},
+                               refit=lambda labels, clock: fit(labels, clock)[0])
+    lpresult.report(result, args.json)
     return result
 
 

@@ -21,26 +21,25 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 if __package__:
-    from . import lpdata, lpkit
+    from . import lpdata, lpkit, lpresult
 else:  # run as a copied script: the helpers sit next to this file
     import lpdata
     import lpkit
+    import lpresult
 
 
 # -- data --------------------------------------------------------------------------------------------
 
 def load(args):
-    """Node features N x D (standardised), edges E x 2, labels (-1 unknown), class names, dataset name."""
+    """Node features N x D (standardised), edges E x 2 (``data.edges``), labels (-1 unknown), class names."""
     if args.edges or args.nodes:
         if not (args.edges and args.nodes):
             raise lpkit.DemoError("usage", "--edges and --nodes go together: an edge list and its node table")
-        features, edges, labels, names = lpdata.graph_files(args.edges, args.nodes, args.label_column)
-        dataset = f"graph {args.nodes} + {args.edges}"
+        data = lpdata.graph_files(args.edges, args.nodes, args.label_column)
     else:
-        features, edges, labels, names = lpdata.block_model(args.samples, args.seed)
-        dataset = "stochastic block model (generated)"
-    features = (features - features.mean(0)) / features.std(0).clip(min=1e-6)
-    return features.astype(np.float32), edges, labels, names, dataset
+        data = lpdata.block_model(args.samples, args.seed)
+    data.x = ((data.x - data.x.mean(0)) / data.x.std(0).clip(min=1e-6)).astype(np.float32)
+    return data
 
 
 def normalised_adjacency(edges: np.ndarray, n: int, device) -> torch.Tensor:
@@ -103,27 +102,31 @@ def main(argv=None) -> dict:
     parser.add_argument("--nodes", metavar="FILE", help="node table CSV: id, a label column, numeric features")
     parser.add_argument("--label-column", default="label", help="column of --nodes holding the label (default label)")
     args = lpkit.parse(parser, argv)
+    lpresult.check_outputs(args, inputs=[args.edges, args.nodes])
     if args.quick:
         args.samples, args.epochs = min(args.samples, 600), min(args.epochs, 60)
     device = lpkit.choose_device(args.device)
     lpkit.seed_everything(args.seed)
 
-    features, edges, y_true, names, dataset = load(args)
-    y_semi = lpkit.split_labels(y_true, args.labeled, args.seed)
-    x = torch.from_numpy(features).to(device)  # N x D
-    adjacency = normalised_adjacency(edges, len(x), device)  # sparse N x N
-    lpkit.progress(f"gnn: {len(x)} nodes, {len(edges)} edges on {device}, {int((y_semi >= 0).sum())} labeled")
+    data = load(args)
+    y_semi = lpkit.given_labels(args, data)  # your own data: every label you gave
+    x = torch.from_numpy(data.x).to(device)  # N x D
+    adjacency = normalised_adjacency(data.edges, len(x), device)  # sparse N x N
+    lpkit.progress(f"gnn: {len(x)} nodes, {len(data.edges)} edges on {device}, {int((y_semi >= 0).sum())} labeled")
+
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        model = GCN(x.shape[1], len(data.classes)).to(device)
+        with lpkit.timed(clock, "train"):
+            train(model, x, adjacency, labels, args.epochs, device)
+        with lpkit.timed(clock, "embed"):
+            return embed(model, x, adjacency)
 
     timings = {}
-    model = GCN(x.shape[1], len(names)).to(device)
-    with lpkit.timed(timings, "train"):
-        train(model, x, adjacency, y_semi, args.epochs, device)
-    with lpkit.timed(timings, "embed"):
-        embeddings = embed(model, x, adjacency)
+    embeddings = fit(y_semi, timings)
 
-    result = lpkit.evaluate(args, family="gnn", variant="gcn-2-layers", dataset=dataset, device=device, embeddings=embeddings,
-                            raw=features, y_true=y_true, y_semi=y_semi, timings=timings, class_names=names)
-    lpkit.report(result, args.json)
+    result = lpresult.evaluate(args, family="gnn", variant="gcn-2-layers", data=data, device=device, embeddings=embeddings,
+                               raw=data.x, y_semi=y_semi, timings=timings, refit=fit)
+    lpresult.report(result, args.json)
     return result
 
 

@@ -1,10 +1,14 @@
 """The demos' data: small offline defaults, generated sets that show a family's bias, and real loaders.
 
-Every loader returns numpy arrays plus class names, with ``-1`` for a point whose label is unknown
-(an image in ``unlabeled/``, an empty cell of the label column). Defaults need no download: scikit-learn's
-digits, wine and breast-cancer sets, sequences whose class depends on the order of two markers across a
-long gap, and a stochastic block model whose node features alone are too noisy to classify. Real data sit
-behind options: an image folder, a torchvision dataset, a CSV, an edge list with a node table.
+Every loader returns a ``Data``: the inputs, labels with ``-1`` for a point whose label is unknown (an
+image in ``unlabeled/``, an empty cell of the label column), the class names as the user wrote them and,
+for the user's own files, each item's own name (its path under the folder, its id, its row number) so
+that predictions can be traced back. Defaults need no download: scikit-learn's digits, wine and
+breast-cancer sets, sequences whose class depends on the order of two markers across a long gap, and a
+stochastic block model whose node features alone are too noisy to classify. Real data sit behind
+options: an image folder, a torchvision dataset, a CSV, an edge list with a node table. A user's files
+are checked before any model trains: a file where a folder is expected (or the reverse), an empty file,
+uneven rows, a cell that is not a number, fewer than two classes - each named by row and column.
 
 It imports only numpy, scikit-learn, PIL, torch/torchvision (lazily) and the standard library, so a
 scaffolded demo can copy it next to ``demo.py``.
@@ -13,7 +17,10 @@ scaffolded demo can copy it next to ``demo.py``.
 from __future__ import annotations
 
 import csv
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -26,50 +33,106 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 UNLABELED = "unlabeled"
 
 
+@dataclass
+class Data:
+    """What a loader gives a demo: inputs, labels (-1 unknown), class names, and where they came from."""
+
+    x: np.ndarray
+    labels: np.ndarray
+    classes: list
+    name: str  # shown in the report, e.g. "folder photos/"
+    items: Optional[list] = None  # the user's own name of every item; None for built-in data
+    item_header: str = "index"  # the CSV column that holds those names
+    inputs: list = field(default_factory=list)  # the user's files this run reads (never written onto)
+    notes: list = field(default_factory=list)  # what the loader skipped or decided, for the report
+    vocab: int = 0  # token sequences: the vocabulary size, 0 pads
+    edges: Optional[np.ndarray] = None  # graphs: E x 2 node indices
+
+    @property
+    def own(self) -> bool:
+        """True for the user's own files: every label they gave is used, and the truth of the rest is unknown."""
+        return self.items is not None
+
+
 def _subsample(n_total: int, n: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     return np.sort(rng.permutation(n_total)[: min(n, n_total)])
 
 
-def digits(n: int, seed: int):
+# -- images --------------------------------------------------------------------------------------------
+
+def digits(n: int, seed: int) -> Data:
     """scikit-learn's 8x8 handwritten digits: images N x 1 x 8 x 8 in [0, 1], labels, names."""
     from sklearn.datasets import load_digits
 
     data = load_digits()
     keep = _subsample(len(data.target), n, seed)
     images = (data.images[keep] / 16.0).astype(np.float32)[:, None]
-    return images, data.target[keep].astype(np.int64), [str(c) for c in range(10)]
+    return Data(images, data.target[keep].astype(np.int64), [str(c) for c in range(10)], "digits (scikit-learn, 8x8)")
 
 
-def image_folder(root: str, size: int):
-    """Images from ``root/<class>/*`` (and ``root/unlabeled/*``, label -1), resized to size x size."""
+def _folder(path: str, what: str, wants: str) -> Path:
+    root = Path(path).expanduser()
+    if root.is_file():
+        raise DemoError("data", f"{what} {path}: this is a file, but the demo wants a folder ({wants})")
+    if not root.is_dir():
+        raise DemoError("data", f"{what} {path}: no such folder ({wants})")
+    return root
+
+
+def _file(path: str, what: str, wants: str) -> Path:
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise DemoError("data", f"{what} {path}: this is a folder, but the demo wants a file ({wants})")
+    if not target.is_file():
+        raise DemoError("data", f"{what} {path}: no such file ({wants})")
+    return target
+
+
+def image_folder(root: str, size: int) -> Data:
+    """Images from ``root/<class>/*`` (and ``root/unlabeled/*``, label -1), resized to size x size.
+
+    Every image keeps its path under ``root`` as its name; files that are not images are skipped and
+    counted in the notes, never silently.
+    """
     from PIL import Image, UnidentifiedImageError
 
-    root_path = Path(root)
-    if not root_path.is_dir():
-        raise DemoError("data", f"--data {root}: no such folder (expected one subfolder per class)")
-    classes = sorted(p.name for p in root_path.iterdir() if p.is_dir() and p.name != UNLABELED)
-    if len(classes) < 2:
-        raise DemoError("data", f"--data {root}: found {len(classes)} class folder(s); need at least 2 (plus an optional '{UNLABELED}/')")
-    entries = [(path, index) for index, name in enumerate(classes) for path in sorted((root_path / name).iterdir())]
+    wants = f"one subfolder per class, plus an optional '{UNLABELED}/'"
+    root_path = _folder(root, "--data", wants)
+    folders = sorted(p for p in root_path.iterdir() if p.is_dir() and p.name != UNLABELED and not p.name.startswith("."))
     if (root_path / UNLABELED).is_dir():
-        entries += [(path, -1) for path in sorted((root_path / UNLABELED).iterdir())]
-    entries = [(p, c) for p, c in entries if p.suffix.lower() in IMAGE_SUFFIXES]
-    pictures, labels = [], []
-    for path, label in entries:
+        folders.append(root_path / UNLABELED)
+    notes, entries, skipped = [], [], []
+    for folder in folders:
+        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        images = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
+        skipped += [p for p in files if p.suffix.lower() not in IMAGE_SUFFIXES]
+        if not images and folder.name != UNLABELED:
+            notes.append(f"class folder '{folder.name}' holds no images; it is not a class of this run")
+        entries += [(p, folder.name) for p in images]
+    classes = sorted({name for _, name in entries if name != UNLABELED})
+    if len(classes) < 2:
+        raise DemoError("data", f"--data {root}: found {len(classes)} class folder(s) with images; need at least 2 ({wants})")
+    if skipped:
+        notes.append(f"skipped {len(skipped)} file(s) that are not images, e.g. {skipped[0].relative_to(root_path).as_posix()}")
+    index = {name: i for i, name in enumerate(classes)}
+    pictures = []
+    for path, _ in entries:
         try:
             with Image.open(path) as picture:
-                pictures.append(picture.convert("RGB").resize((size, size)))
-        except (OSError, UnidentifiedImageError) as exc:
+                pictures.append(np.asarray(picture.convert("RGB").resize((size, size)), dtype=np.float32) / 255.0)
+        except (OSError, UnidentifiedImageError, ValueError) as exc:
             raise DemoError("data", f"{path}: not a readable image ({exc})") from exc
-        labels.append(label)
-    arrays = np.stack([np.asarray(p, dtype=np.float32) / 255.0 for p in pictures]).transpose(0, 3, 1, 2)
+    arrays = np.stack(pictures).transpose(0, 3, 1, 2)
     if np.allclose(arrays[:, 0], arrays[:, 1]) and np.allclose(arrays[:, 1], arrays[:, 2]):
         arrays = arrays[:, :1]  # grey pictures: one channel is enough
-    return arrays, np.asarray(labels, dtype=np.int64), classes
+    labels = np.asarray([index.get(name, -1) for _, name in entries], dtype=np.int64)
+    items = [path.relative_to(root_path).as_posix() for path, _ in entries]
+    return Data(np.ascontiguousarray(arrays), labels, classes, f"folder {root}", items=items, item_header="path",
+                inputs=[str(root_path)], notes=notes)
 
 
-def torchvision_dataset(name: str, root: str, download: bool, n: int, seed: int, size: int):
+def torchvision_dataset(name: str, root: str, download: bool, n: int, seed: int, size: int) -> Data:
     """A subsample of CIFAR-10, MNIST or Fashion-MNIST; without --download it must already be in ``root``."""
     import torchvision
 
@@ -89,50 +152,127 @@ def torchvision_dataset(name: str, root: str, download: bool, n: int, seed: int,
         import torch.nn.functional as F
 
         images = F.interpolate(torch.from_numpy(images), size=(size, size), mode="bilinear", antialias=True).numpy()
-    return images, np.asarray(data.targets)[keep].astype(np.int64), list(data.classes)
+    return Data(images, np.asarray(data.targets)[keep].astype(np.int64), list(data.classes), name)
 
 
 def add_image_options(parser) -> None:
     """The real-data options of every image demo."""
     add = parser.add_argument
-    add("--data", metavar="DIR", help="image folder: one subfolder per class, plus optional unlabeled/")
+    add("--data", metavar="DIR", help="your image folder: one subfolder per class, plus optional unlabeled/; every label is used")
     add("--dataset", choices=["cifar10", "mnist", "fashion-mnist"], help="a torchvision dataset instead of digits")
     add("--data-root", default="./data", help="where torchvision datasets live (default ./data)")
     add("--download", action="store_true", help="allow torchvision to download --dataset")
-    add("--image-size", type=int, default=16, help="side that folder and dataset images are resized to, a multiple of 4 (default 16)")
+    add("--image-size", type=int, default=16, help="side that folder and dataset images are resized to, a multiple of 4 from 4 to 256 (default 16)")
 
 
-def load_images(args):
-    """Images N x C x H x W in [0, 1], labels (-1 unknown), class names, and a name for the report."""
-    if args.image_size < 4 or args.image_size % 4:
-        raise DemoError("usage", f"--image-size must be a positive multiple of 4, got {args.image_size}")
+def load_images(args) -> Data:
+    """Images N x C x H x W in [0, 1] from --data, --dataset or the built-in digits."""
+    if args.image_size < 4 or args.image_size > 256 or args.image_size % 4:
+        raise DemoError("usage", f"--image-size: expected a multiple of 4 from 4 to 256, got {args.image_size}")
+    if args.data and args.dataset:
+        raise DemoError("usage", "--data and --dataset both name the data; give one")
     if args.data:
-        images, labels, names = image_folder(args.data, args.image_size)
-        return images, labels, names, f"folder {args.data}"
+        return image_folder(args.data, args.image_size)
     if args.dataset:
-        images, labels, names = torchvision_dataset(args.dataset, args.data_root, args.download, args.samples, args.seed, args.image_size)
-        return images, labels, names, args.dataset
-    images, labels, names = digits(args.samples, args.seed)
-    return images, labels, names, "digits (scikit-learn, 8x8)"
+        return torchvision_dataset(args.dataset, args.data_root, args.download, args.samples, args.seed, args.image_size)
+    return digits(args.samples, args.seed)
 
 
-def _read_csv(path: str, label_column: str):
+# -- tables --------------------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    """A CSV read and checked: its header, its rows (all as long as the header) and the labels."""
+
+    path: str
+    header: list
+    rows: list
+    labels: np.ndarray
+    classes: list
+    items: list
+    item_header: str
+
+    def column(self, name: str) -> list:
+        return [row[self.header.index(name)] for row in self.rows]
+
+    def numbers(self, columns: list) -> np.ndarray:
+        """The cells of ``columns`` as floats; a cell that is not a finite number is named by row and column."""
+        out = np.empty((len(self.rows), len(columns)), dtype=np.float32)
+        where = [self.header.index(c) for c in columns]
+        for r, row in enumerate(self.rows):
+            for c, (name, at) in enumerate(zip(columns, where)):
+                cell = row[at].strip()
+                try:
+                    value = float(cell)
+                except ValueError:
+                    value = None
+                if value is None or not math.isfinite(value):
+                    shown = "an empty cell" if not cell else f"{cell!r}"
+                    hint = "" if self.item_header != "row" else "; a column of names goes with --id-column"
+                    raise DemoError("data", f"{self.path}: row {r + 1}, column '{name}': {shown} is not a number "
+                                            f"(every column but the label{' and id' if self.item_header != 'row' else ''} must hold numbers{hint})")
+                out[r, c] = value
+        return out
+
+
+def read_table(path: str, label_column: str, id_column: Optional[str] = None, what: str = "--data") -> Table:
+    """Read and check a CSV with a header row; rows are numbered from 1, the first row under the header."""
+    source = _file(path, what, f"a CSV file with a header row and a '{label_column}' column")
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
+        with source.open(newline="", encoding="utf-8-sig") as handle:
+            lines = [row for row in csv.reader(handle)]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise DemoError("data", f"{path}: cannot read CSV ({exc})") from exc
-    if not rows or label_column not in rows[0]:
-        raise DemoError("data", f"{path}: expected a header row with a '{label_column}' column")
-    names = sorted({r[label_column].strip() for r in rows if r[label_column].strip()})
-    if len(names) < 2:
-        raise DemoError("data", f"{path}: the '{label_column}' column names {len(names)} class(es); need at least 2")
-    index = {name: i for i, name in enumerate(names)}
-    labels = np.asarray([index.get(r[label_column].strip(), -1) for r in rows], dtype=np.int64)
-    return rows, labels, names
+        raise DemoError("data", f"{path}: cannot read as CSV ({exc})") from exc
+    lines = [row for row in lines if any(cell.strip() for cell in row)]  # blank lines are not rows
+    if not lines:
+        raise DemoError("data", f"{path}: the file is empty; expected a header row with a '{label_column}' column, then one row per item")
+    header = [cell.strip() for cell in lines[0]]
+    rows = lines[1:]
+    if label_column not in header:
+        raise DemoError("data", f"{path}: no '{label_column}' column in the header ({', '.join(header)}); name the label column with --label-column")
+    if id_column is not None and id_column not in header:
+        raise DemoError("data", f"{path}: no '{id_column}' column in the header ({', '.join(header)}) for --id-column")
+    if len(set(header)) != len(header):
+        twice = sorted({h for h in header if header.count(h) > 1})
+        raise DemoError("data", f"{path}: the header names column '{twice[0]}' more than once")
+    if not rows:
+        raise DemoError("data", f"{path}: the file has a header but no rows")
+    for number, row in enumerate(rows, 1):
+        if len(row) != len(header):
+            raise DemoError("data", f"{path}: row {number} has {len(row)} cells, but the header has {len(header)} columns")
+    at = header.index(label_column)
+    given = [row[at].strip() for row in rows]
+    classes = sorted({g for g in given if g})
+    if len(classes) < 2:
+        found = f"only one class ('{classes[0]}')" if classes else "no labels at all"
+        raise DemoError("data", f"{path}: the '{label_column}' column gives {found}; label items of at least two classes")
+    index = {name: i for i, name in enumerate(classes)}
+    labels = np.asarray([index.get(g, -1) for g in given], dtype=np.int64)
+    if id_column is None:
+        items, item_header = [str(number) for number in range(1, len(rows) + 1)], "row"
+    else:
+        items, item_header = [row[header.index(id_column)].strip() for row in rows], id_column
+        seen = {}
+        for number, item in enumerate(items, 1):
+            if not item:
+                raise DemoError("data", f"{path}: row {number}, column '{id_column}': an empty id")
+            if item in seen:
+                raise DemoError("data", f"{path}: column '{id_column}': id {item!r} appears on rows {seen[item]} and {number}; ids must be unique")
+            seen[item] = number
+    return Table(str(path), header, rows, labels, classes, items, item_header)
 
 
-def order_sequences(n: int, seed: int, length: int = 40, vocab: int = 16, gap: int = 12):
+def add_csv_options(parser, wants: str) -> None:
+    """--data FILE.csv and the columns it is read by, for the table and sequence demos."""
+    add = parser.add_argument
+    add("--data", metavar="FILE", help=f"your CSV: {wants}, and a label column whose empty cells are unlabeled; every label is used")
+    add("--label-column", default="label", help="column holding the label (default label)")
+    add("--id-column", default=None, help="column naming each row in --output (default: the row number, 1 = first row under the header)")
+
+
+# -- sequences -----------------------------------------------------------------------------------------
+
+def order_sequences(n: int, seed: int, length: int = 40, vocab: int = 16, gap: int = 12) -> Data:
     """Token sequences whose class is the ordered pair of two markers (A..B, B..A, A..A, B..B).
 
     Markers sit at random positions at least ``gap`` apart among random filler tokens, so A..B and B..A
@@ -147,47 +287,65 @@ def order_sequences(n: int, seed: int, length: int = 40, vocab: int = 16, gap: i
         first = rng.integers(0, length - gap)
         second = rng.integers(first + gap, length)
         tokens[row, first], tokens[row, second] = pairs[label]
-    return tokens.astype(np.int64), labels.astype(np.int64), ["A..B", "B..A", "A..A", "B..B"], vocab
+    return Data(tokens.astype(np.int64), labels.astype(np.int64), ["A..B", "B..A", "A..A", "B..B"],
+                "marker-order sequences (generated)", vocab=vocab)
 
 
-def sequence_csv(path: str, text_column: str, label_column: str, max_length: int = 128):
+def sequence_csv(path: str, text_column: str, label_column: str, id_column: Optional[str] = None, max_length: int = 128) -> Data:
     """Sequences from a CSV: the text column is split on spaces (or into characters when it has none)."""
-    rows, labels, names = _read_csv(path, label_column)
-    if text_column not in rows[0]:
-        raise DemoError("data", f"{path}: expected a '{text_column}' column (set it with --text-column)")
-    texts = [r[text_column] or "" for r in rows]
-    split = (lambda s: s.split()) if any(" " in t for t in texts) else list
+    table = read_table(path, label_column, id_column)
+    if text_column not in table.header:
+        raise DemoError("data", f"{path}: no '{text_column}' column in the header ({', '.join(table.header)}); name it with --text-column")
+    texts = table.column(text_column)
+    split = (lambda s: s.lower().split()) if any(" " in t.strip() for t in texts) else list
     pieces = [split(t)[:max_length] for t in texts]
     vocab = {tok: i + 1 for i, tok in enumerate(sorted({tok for p in pieces for tok in p}))}  # 0 pads
     length = max(1, max(len(p) for p in pieces))
-    tokens = np.zeros((len(rows), length), dtype=np.int64)
+    tokens = np.zeros((len(texts), length), dtype=np.int64)
     for row, piece in enumerate(pieces):
         tokens[row, : len(piece)] = [vocab[tok] for tok in piece]
-    return tokens, labels, names, len(vocab) + 1
+    return Data(tokens, table.labels, table.classes, f"csv {path}", items=table.items, item_header=table.item_header,
+                inputs=[path], vocab=len(vocab) + 1)
 
 
-def table(name: str, n: int, seed: int):
+def load_sequences(args) -> Data:
+    """Token ids N x L (0 pads) from a CSV with --data, else the generated marker-order sequences."""
+    if args.data:
+        return sequence_csv(args.data, args.text_column, args.label_column, args.id_column)
+    return order_sequences(args.samples, args.seed)
+
+
+def one_hot(tokens: np.ndarray, vocab: int) -> np.ndarray:
+    """The raw input as propagation sees it: position-wise one-hot tokens, flattened to N x (L * V)."""
+    return np.eye(vocab, dtype=np.float32)[tokens].reshape(len(tokens), -1)
+
+
+# -- tables of numbers ---------------------------------------------------------------------------------
+
+def table(name: str, n: int, seed: int) -> Data:
     """A scikit-learn tabular set (wine, breast-cancer, digits as 64 columns): features, labels, names."""
     from sklearn import datasets
 
     loaders = {"wine": datasets.load_wine, "breast-cancer": datasets.load_breast_cancer, "digits": datasets.load_digits}
     data = loaders[name]()
     keep = _subsample(len(data.target), n, seed)
-    return data.data[keep].astype(np.float32), data.target[keep].astype(np.int64), [str(c) for c in data.target_names]
+    return Data(data.data[keep].astype(np.float32), data.target[keep].astype(np.int64), [str(c) for c in data.target_names],
+                f"{name} (scikit-learn)")
 
 
-def table_csv(path: str, label_column: str):
+def table_csv(path: str, label_column: str, id_column: Optional[str] = None) -> Data:
     """Numeric feature columns and a label column (empty cells: unlabeled) from a CSV."""
-    rows, labels, names = _read_csv(path, label_column)
-    columns = [c for c in rows[0] if c != label_column]
-    try:
-        features = np.asarray([[float(r[c]) for c in columns] for r in rows], dtype=np.float32)
-    except (TypeError, ValueError) as exc:
-        raise DemoError("data", f"{path}: every column but '{label_column}' must be numeric ({exc})") from exc
-    return features, labels, names
+    table_ = read_table(path, label_column, id_column)
+    columns = [c for c in table_.header if c not in (label_column, id_column)]
+    if not columns:
+        raise DemoError("data", f"{path}: no feature columns besides '{label_column}'")
+    return Data(table_.numbers(columns), table_.labels, table_.classes, f"csv {path}", items=table_.items,
+                item_header=table_.item_header, inputs=[path])
 
 
-def block_model(n: int, seed: int, classes: int = 5, degree_in: float = 8.0, degree_out: float = 1.0, noise: float = 2.0, dim: int = 16):
+# -- graphs --------------------------------------------------------------------------------------------
+
+def block_model(n: int, seed: int, classes: int = 5, degree_in: float = 8.0, degree_out: float = 1.0, noise: float = 2.0, dim: int = 16) -> Data:
     """A stochastic block model: edges mostly within a class, node features a class centre plus heavy noise.
 
     The features alone are poor evidence; the graph is good evidence. A model that mixes both wins.
@@ -200,26 +358,25 @@ def block_model(n: int, seed: int, classes: int = 5, degree_in: float = 8.0, deg
     src, dst = np.nonzero(upper)
     centres = rng.normal(size=(classes, dim))
     features = centres[labels] + noise * rng.normal(size=(n, dim))
-    return features.astype(np.float32), np.stack([src, dst], 1), labels.astype(np.int64), [f"block {c}" for c in range(classes)]
+    return Data(features.astype(np.float32), labels.astype(np.int64), [f"block {c}" for c in range(classes)],
+                "stochastic block model (generated)", edges=np.stack([src, dst], 1))
 
 
-def graph_files(edges_path: str, nodes_path: str, label_column: str):
+def graph_files(edges_path: str, nodes_path: str, label_column: str) -> Data:
     """A node table CSV (id, label, numeric features...) and an edge list (two node ids a line)."""
-    rows, labels, names = _read_csv(nodes_path, label_column)
-    id_column = next(iter(rows[0]))
-    ids = {r[id_column].strip(): i for i, r in enumerate(rows)}
-    columns = [c for c in rows[0] if c not in (id_column, label_column)]
+    first = _file(nodes_path, "--nodes", "a CSV node table: id, label, numeric features").open(encoding="utf-8-sig").readline()
+    id_column = next(csv.reader([first]), [""])[0].strip() or None
+    if id_column == label_column:
+        raise DemoError("data", f"{nodes_path}: the first column must be the node id, not the label column '{label_column}'")
+    nodes = read_table(nodes_path, label_column, id_column, what="--nodes")
+    ids = {item: i for i, item in enumerate(nodes.items)}
+    columns = [c for c in nodes.header if c not in (id_column, label_column)]
+    features = nodes.numbers(columns) if columns else np.eye(len(ids), dtype=np.float32)  # no features: one-hot
     try:
-        features = np.asarray([[float(r[c]) for c in columns] for r in rows], dtype=np.float32).reshape(len(rows), len(columns))
-    except ValueError as exc:
-        raise DemoError("data", f"{nodes_path}: feature columns must be numeric ({exc})") from exc
-    if not columns:
-        features = np.eye(len(rows), dtype=np.float32)  # no features: each node is its own one-hot
-    edges = []
-    try:
-        lines = Path(edges_path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
+        lines = _file(edges_path, "--edges", "an edge list: two node ids a line").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
         raise DemoError("data", f"{edges_path}: cannot read edge list ({exc})") from exc
+    edges = []
     for number, line in enumerate(lines, 1):
         parts = line.replace(",", " ").split()
         if not parts or line.lstrip().startswith("#") or (number == 1 and parts[0] not in ids):
@@ -227,18 +384,5 @@ def graph_files(edges_path: str, nodes_path: str, label_column: str):
         if len(parts) < 2 or parts[0] not in ids or parts[1] not in ids:
             raise DemoError("data", f"{edges_path}:{number}: expected two node ids from {nodes_path}, got {line.strip()!r}")
         edges.append((ids[parts[0]], ids[parts[1]]))
-    return features, np.asarray(edges, dtype=np.int64).reshape(-1, 2), labels, names
-
-
-def load_sequences(args):
-    """Token ids N x L (0 pads), labels (-1 unknown), class names, vocabulary size, dataset name."""
-    if args.data:
-        tokens, labels, names, vocab = sequence_csv(args.data, args.text_column, args.label_column)
-        return tokens, labels, names, vocab, f"csv {args.data}"
-    tokens, labels, names, vocab = order_sequences(args.samples, args.seed)
-    return tokens, labels, names, vocab, "marker-order sequences (generated)"
-
-
-def one_hot(tokens: np.ndarray, vocab: int) -> np.ndarray:
-    """The raw input as propagation sees it: position-wise one-hot tokens, flattened to N x (L * V)."""
-    return np.eye(vocab, dtype=np.float32)[tokens].reshape(len(tokens), -1)
+    return Data(features, nodes.labels, nodes.classes, f"graph {nodes_path} + {edges_path}", items=nodes.items,
+                item_header=id_column, inputs=[nodes_path, edges_path], edges=np.asarray(edges, dtype=np.int64).reshape(-1, 2))

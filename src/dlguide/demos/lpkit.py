@@ -1,12 +1,17 @@
-"""What every demo shares: options, device, the labeled split, label propagation done right, the report.
+"""What every demo shares: options, device, the labels, label propagation done right, and its estimate.
 
-A demo turns data into embeddings in the way natural to its family; this module spreads a few known
-labels over those embeddings with scikit-learn's LabelSpreading (or LabelPropagation) and compares the
-result with the same propagation on the raw inputs: same split, same labels. Propagation is done the
-careful way: embeddings are centred and L2-normalised, the graph is a sparse symmetric k-nearest-neighbour
-graph (a dense RBF kernel is n x n and is refused above 10,000 points), accuracy is counted on the hidden
-points only, and a run that collapses to one class, does not converge, leaves points without any label
-mass or has a class without a label says so instead of printing a number that hides it.
+A demo turns data into embeddings in the way natural to its family; this module spreads the known labels
+over those embeddings with scikit-learn's LabelSpreading (or LabelPropagation), and the same over the
+raw inputs for comparison. On built-in data a ``--labeled`` share of the truth is shown and accuracy is
+counted on the hidden rest. On the user's own data every label they gave is used for the predictions,
+and accuracy is estimated by k-fold over those labels (hide a fold, propagate from the others, score the
+hidden fold) - ``estimate_by_folds``, for the embeddings and the raw inputs alike.
+
+Propagation is done the careful way: embeddings are centred and L2-normalised; the graph is a sparse
+symmetric k-nearest-neighbour graph whose k adapts to the number of points (it never reaches n, and a
+tiny set gets a sparse graph that still separates); a dense RBF kernel is n x n and is refused above
+10,000 points; and a run that collapses to one class, does not converge or leaves points without any
+label mass says so instead of printing a number that hides it.
 
 It imports only numpy, scikit-learn, torch and the standard library so that a scaffolded demo can copy
 it next to ``demo.py``.
@@ -15,18 +20,19 @@ it next to ``demo.py``.
 from __future__ import annotations
 
 import argparse
-import csv
-import json
+import math
 import platform
 import sys
 import time
 import warnings
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 
 DENSE_RBF_LIMIT = 10_000
+MAX_COUNT = 1_000_000_000  # --samples, --epochs and the like: beyond this a number is a typo, not a plan
+MIN_ESTIMATE_LABELS = 20  # fewer given labels than this and a k-fold accuracy says nothing
+MIN_COLLAPSE_POINTS = 10  # fewer unlabeled points than this and "all one class" is no evidence of collapse
 
 
 class DemoError(Exception):
@@ -42,50 +48,78 @@ class DemoError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so run-demo can report usage errors in its own way."""
+    """argparse that raises instead of exiting, and says what went wrong in plain words."""
 
     def error(self, message: str):  # noqa: D401 - argparse's hook
+        if message.startswith("unrecognized arguments: "):
+            unknown = message.split(": ", 1)[1]
+            message = f"{unknown}: not an option of the {self.prog}; its options are listed by --help"
+        elif message.startswith("argument "):
+            message = message[len("argument "):]  # "argument --labeled: ..." -> "--labeled: ..."
         raise DemoError("usage", f"{self.prog}: {message}")
 
 
 def _fraction(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
     if not 0.0 < value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1], got {text}")
+        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1 (above 0), got {text!r}")
     return value
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
+def _count(low: int, high: int):
+    """A converter for whole numbers from ``low`` to ``high``, whose complaint names the range."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low:,} to {high:,}, got {text!r}")
+        return value
+
+    convert.__name__ = "whole number"
+    return convert
+
+
+_positive = _count(1, MAX_COUNT)
 
 
 def make_parser(family: str, description: str, *, samples: int, epochs: int) -> argparse.ArgumentParser:
     """The options every demo takes; a demo adds its own data options to the parser it gets back."""
     parser = _Parser(prog=f"{family} demo", description=description)
     add = parser.add_argument
-    add("--labeled", type=_fraction, default=0.1, help="fraction of known labels shown to the model (default 0.1; at least one per class)")
-    add("--samples", type=_positive, default=samples, help=f"number of points to use (default {samples})")
+    add("--labeled", type=_fraction, default=0.1, help="built-in data: fraction of known labels shown to the model (default 0.1; at least one per class). Your own --data: every label you gave is used")
+    add("--samples", type=_positive, default=samples, help=f"built-in data: number of points to use (default {samples})")
     add("--epochs", type=_positive, default=epochs, help=f"training epochs (default {epochs})")
-    add("--seed", type=int, default=0, help="random seed for data, split and training (default 0)")
+    add("--seed", type=_count(0, 2**32 - 1), default=0, help="random seed for data, split, folds and training (default 0)")
     add("--device", choices=["auto", "cpu", "cuda"], default="auto", help="where to train and embed (auto: cuda when present)")
     add("--quick", action="store_true", help="a run of a few seconds: fewer points and epochs (for tests)")
     add("--json", action="store_true", help="print one JSON object with the results and nothing else on stdout")
-    add("--output", metavar="FILE", help="write a CSV of every point's propagated label and confidence")
+    add("--output", metavar="FILE", help="write a CSV: one row per item, named as in your data, with its label, confidence and runner-up")
+    add("--map", metavar="FILE", help="where to write the PNG map of the embeddings beside the raw inputs (default: FAMILY_map.png, never overwriting a file)")
+    add("--force", action="store_true", help="let --output, --map and --png replace a file that exists (never an input of the run)")
+    add("--folds", type=_count(2, 20), default=5, help="your own --data: folds of the accuracy estimate over your labels (default 5)")
+    add("--estimate", choices=["refit", "reuse"], default="refit", help="your own --data: per fold, train a fresh model without the fold's labels (refit, default: honest) or reuse the one trained on all (reuse: fast, optimistic)")
     add("--method", choices=["spreading", "propagation"], default="spreading", help="LabelSpreading (default) or LabelPropagation")
     add("--graph", choices=["knn", "rbf"], default="knn", help="sparse symmetric kNN graph (default) or dense RBF (at most 10,000 points)")
-    add("--neighbors", type=_positive, default=10, help="k of the kNN graph (default 10)")
+    add("--neighbors", type=_count(1, 1000), default=10, help="k of the kNN graph (default 10; smaller on small sets, never n or more)")
     return parser
 
 
 def parse(parser: argparse.ArgumentParser, argv) -> argparse.Namespace:
     """Parse ``argv`` (None: sys.argv), turning argparse's complaints into a DemoError."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        return parser.parse_args(argv)
+        args = parser.parse_args(argv)
     except (ValueError, TypeError) as exc:  # a type converter that raised something argparse did not wrap
         raise DemoError("usage", str(exc)) from exc
+    # which options the user typed, so that one that does not apply can be noted rather than silently ignored
+    args.typed = {a.split("=", 1)[0] for a in argv if a.startswith("--")}
+    return args
 
 
 def progress(message: str) -> None:
@@ -153,6 +187,15 @@ def normalise(x: np.ndarray) -> np.ndarray:
     return x / np.where(norms > 0, norms, 1.0)
 
 
+def graph_neighbors(n: int, asked: int) -> int:
+    """k of the kNN graph for ``n`` points: at most ``asked``, never n or more, about sqrt(n) on a small set.
+
+    Ten neighbours over six points join everything to everything, and every unlabeled point then takes
+    the majority class; about sqrt(n) keeps a small graph sparse enough to separate its classes.
+    """
+    return max(1, min(asked, n - 1, max(2, int(round(math.sqrt(n))))))
+
+
 def knn_kernel(k: int):
     """A callable kernel for scikit-learn: a sparse, symmetric k-nearest-neighbour connectivity graph.
 
@@ -173,22 +216,31 @@ def knn_kernel(k: int):
     return kernel
 
 
-def propagate(x, y_semi, *, method="spreading", graph="knn", neighbors=10, max_iter=200) -> dict:
-    """Spread the labels of ``y_semi`` (-1 unknown) over ``x``; returns labels, confidence and warnings."""
+def propagate(x, y_semi, *, method="spreading", graph="knn", neighbors=10, max_iter=200, classes=None) -> dict:
+    """Spread the labels of ``y_semi`` (-1 unknown, classes 0..C-1) over ``x``.
+
+    Returns ``labels`` and ``confidence`` per point, ``probabilities`` (N x C, columns = classes 0..C-1
+    where C is one more than the largest given label), ``runner_up`` and ``runner_up_score`` (the second
+    most likely class, -1 when there is none; ``classes`` widens C for a class no given label names),
+    ``unreachable`` (points no label reached), the k used as
+    ``neighbors``, ``warnings`` and ``iterations``.
+    """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.semi_supervised import LabelPropagation, LabelSpreading
 
     x = normalise(x)
+    y_semi = np.asarray(y_semi)
     n = len(x)
+    k = graph_neighbors(n, neighbors)
     if graph == "rbf":
         if n > DENSE_RBF_LIMIT:
             raise DemoError("usage", f"--graph rbf builds a dense {n} x {n} kernel; it is refused above {DENSE_RBF_LIMIT:,} points (use --graph knn)")
         sample = x[np.random.default_rng(0).choice(n, size=min(n, 1000), replace=False)]
         squared = ((sample[:, None, :] - sample[None, :, :]) ** 2).sum(-1)
         # the median heuristic keeps affinities away from underflow on any scale of embedding
-        kernel_args = {"kernel": "rbf", "gamma": 1.0 / max(float(np.median(squared[squared > 0])), 1e-12)}
+        kernel_args = {"kernel": "rbf", "gamma": 1.0 / max(float(np.median(squared[squared > 0])) if (squared > 0).any() else 1.0, 1e-12)}
     else:
-        kernel_args = {"kernel": knn_kernel(neighbors)}
+        kernel_args = {"kernel": knn_kernel(k)}
     model_cls = LabelSpreading if method == "spreading" else LabelPropagation
     extra = {"alpha": 0.2} if method == "spreading" else {}
     model = model_cls(max_iter=max_iter, **kernel_args, **extra)
@@ -196,28 +248,95 @@ def propagate(x, y_semi, *, method="spreading", graph="knn", neighbors=10, max_i
         warnings.simplefilter("always")
         with np.errstate(divide="ignore", invalid="ignore"):
             model.fit(x, y_semi)
-    distributions = np.nan_to_num(model.label_distributions_, nan=0.0)
+    classes = max(int(y_semi.max()) + 1, classes or 0)
+    distributions = np.zeros((n, classes))
+    distributions[:, model.classes_[model.classes_ >= 0]] = np.nan_to_num(model.label_distributions_, nan=0.0)[:, model.classes_ >= 0]
     mass = distributions.sum(axis=1)
-    labels = model.classes_[distributions.argmax(axis=1)]
-    confidence = np.where(mass > 0, distributions.max(axis=1) / np.where(mass > 0, mass, 1), 0.0)
+    probabilities = distributions / np.where(mass > 0, mass, 1.0)[:, None]
+    order = np.argsort(-probabilities, axis=1, kind="stable")
+    labels = order[:, 0]
+    confidence = np.where(mass > 0, probabilities[np.arange(n), labels], 0.0)
+    runner_up = order[:, 1] if classes > 1 else np.full(n, -1)
+    runner_up_score = probabilities[np.arange(n), runner_up] if classes > 1 else np.zeros(n)
     problems = []
     if any(issubclass(w.category, ConvergenceWarning) for w in caught):
         problems.append(f"propagation did not converge in {max_iter} iterations")
-    starved = int((mass <= 0).sum())
-    if starved:
-        problems.append(f"{starved} point(s) got no label mass (no affinity to any labeled point); they defaulted to class {model.classes_[0]}")
+    unreachable = int((mass <= 0).sum())
+    if unreachable:
+        problems.append(f"{unreachable} point(s) got no label mass (no path to any labeled point); they defaulted to class {labels[mass <= 0][0]}")
     unknown = y_semi < 0
-    if unknown.any() and len(np.unique(y_semi[~unknown])) > 1:
+    if unknown.sum() >= MIN_COLLAPSE_POINTS and len(np.unique(y_semi[~unknown])) > 1:
         values, counts = np.unique(labels[unknown], return_counts=True)
         if len(values) == 1 or counts.max() > 0.9 * unknown.sum():
             problems.append(f"collapse: {counts.max() / unknown.sum():.0%} of the unlabeled points got class {values[counts.argmax()]}")
-    return {"labels": labels, "confidence": confidence, "warnings": problems, "iterations": int(model.n_iter_)}
+    return {"labels": labels, "confidence": confidence, "probabilities": probabilities, "runner_up": runner_up,
+            "runner_up_score": runner_up_score, "unreachable": unreachable, "neighbors": k if graph == "knn" else None,
+            "warnings": problems, "iterations": int(model.n_iter_)}
+
+
+def fold_of_each_label(y_semi: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """The fold (0..folds-1) of every given label, -1 for the rest: each class dealt round the folds in turn.
+
+    Dealing class by class, from where the previous class stopped, keeps folds the same size and every
+    class spread over as many folds as it has labels (stratified k-fold that tolerates a class of one).
+    """
+    rng = np.random.default_rng(seed)
+    fold = np.full(len(y_semi), -1)
+    start = 0
+    for cls in np.unique(y_semi[y_semi >= 0]):
+        members = rng.permutation(np.flatnonzero(y_semi == cls))
+        fold[members] = (start + np.arange(len(members))) % folds
+        start = (start + len(members)) % folds
+    return fold
+
+
+def estimate_by_folds(x, y_semi, folds: int = 5, seed: int = 0, refit=None, **settings) -> dict:
+    """Accuracy of propagation from the given labels, estimated by k-fold over those labels.
+
+    Each fold hides its labels, propagates from the others and scores the hidden ones. ``refit(labels)``,
+    when given, returns embeddings from a fresh model that learned from ``labels`` only, so that a fold's
+    hidden labels reach neither the model nor the propagation (without it ``x`` serves every fold). Returns the mean
+    and spread (standard deviation) over folds, each fold's accuracy and labels used and held out, and
+    the accuracy per class; with fewer than MIN_ESTIMATE_LABELS labels, ``meaningful`` is False and no
+    number is given, because a handful of held-out points says nothing.
+    """
+    y_semi = np.asarray(y_semi)
+    given = int((y_semi >= 0).sum())
+    out = {"folds": folds, "labels_given": given, "meaningful": given >= MIN_ESTIMATE_LABELS, "mean": None, "spread": None,
+           "per_fold": [], "per_class": {}, "warnings": []}
+    if not out["meaningful"]:
+        out["note"] = f"not meaningful with {given} given labels: an estimate needs at least {MIN_ESTIMATE_LABELS}; every label was used for the predictions"
+        return out
+    fold = fold_of_each_label(y_semi, folds, seed)
+    hits = np.zeros(len(y_semi), dtype=bool)
+    for k in range(folds):
+        held = fold == k
+        trial = np.where(held, -1, y_semi)
+        if refit is not None:
+            progress(f"estimate: fold {k + 1}/{folds}, a fresh model learns without this fold's {int(held.sum())} labels")
+        result = propagate(x if refit is None else refit(trial), trial, classes=int(y_semi.max()) + 1, **settings)
+        hits[held] = result["labels"][held] == y_semi[held]
+        out["per_fold"].append({"used": int((trial >= 0).sum()), "held_out": int(held.sum()), "accuracy": float(hits[held].mean())})
+        out["warnings"] += [f"fold {k + 1}: {w}" for w in result["warnings"] if not w.startswith("collapse")]
+    scores = [f["accuracy"] for f in out["per_fold"]]
+    out["mean"], out["spread"] = float(np.mean(scores)), float(np.std(scores))
+    out["per_class"] = {int(c): float(hits[y_semi == c].mean()) for c in np.unique(y_semi[y_semi >= 0])}
+    out["note"] = None
+    return out
 
 
 def accuracy(predicted, y_true, y_semi):
     """Accuracy on the hidden points only (known truth, label not shown); None when none are hidden."""
     hidden = (y_semi < 0) & (y_true >= 0)
     return float((predicted[hidden] == y_true[hidden]).mean()) if hidden.any() else None
+
+
+def given_labels(args, data) -> np.ndarray:
+    """The labels propagation starts from: on the user's own data all of them; on built-in data a
+    ``--labeled`` share of the truth, the rest hidden so that accuracy can be counted on it."""
+    if data.own:
+        return data.labels.copy()
+    return split_labels(data.labels, args.labeled, args.seed)
 
 
 def confident_targets(result: dict, y_semi: np.ndarray, keep: float = 0.7) -> np.ndarray:
@@ -306,99 +425,13 @@ def versions() -> dict:
     return {"python": platform.python_version(), "torch": torch.__version__, "sklearn": sklearn.__version__, "numpy": np.__version__}
 
 
-def evaluate(args, *, family, variant, dataset, device, embeddings, raw, y_true, y_semi, timings, class_names, files=None) -> dict:
-    """Propagate on the embeddings and on the raw inputs, check both, and build the result object."""
-    settings = {"method": args.method, "graph": args.graph, "neighbors": args.neighbors}
-    with timed(timings, "propagate"):
-        ours = propagate(embeddings, y_semi, **settings)
-    with timed(timings, "propagate_raw"):
-        base = propagate(raw, y_semi, **settings)
-    missing = sorted(set(np.unique(y_true[y_true >= 0])) - set(np.unique(y_semi[y_semi >= 0])))
-    notes = [f"class {class_names[c]} has no labeled point and cannot be predicted" for c in missing]
-    notes += [f"embeddings: {w}" for w in ours["warnings"]] + [f"raw baseline: {w}" for w in base["warnings"]]
-    files = dict(files or {})
-    if args.output:
-        files["csv"] = write_csv(args.output, ours, y_true, y_semi, class_names)
-    return {
-        "family": family, "variant": variant, "dataset": dataset,
-        "n_samples": int(len(y_true)), "n_labeled": int((y_semi >= 0).sum()),
-        "n_hidden": int(((y_semi < 0) & (y_true >= 0)).sum()), "n_unlabeled": int((y_true < 0).sum()),
-        "n_classes": len(class_names), "embedding_dim": int(np.asarray(embeddings).reshape(len(y_true), -1).shape[1]),
-        "device": str(device), "seed": args.seed, "quick": bool(args.quick), "epochs": args.epochs,
-        "labeled_fraction": args.labeled, "propagation": settings,
-        "accuracy": {"embeddings": accuracy(ours["labels"], y_true, y_semi), "raw_baseline": accuracy(base["labels"], y_true, y_semi)},
-        "chance": round(1.0 / max(len(class_names), 1), 4),
-        "timings": timings, "warnings": notes, "files": files, "versions": versions(),
-    }
-
-
-def write_csv(path, result: dict, y_true, y_semi, class_names) -> str:
-    """One row per point: its given label, its true label if known, the propagated label and confidence."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    name = lambda c: class_names[c] if c >= 0 else ""  # noqa: E731
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["index", "role", "given_label", "true_label", "propagated_label", "confidence"])
-        for i, (truth, given) in enumerate(zip(y_true, y_semi)):
-            role = "labeled" if given >= 0 else ("hidden" if truth >= 0 else "unlabeled")
-            writer.writerow([i, role, name(given), name(truth), name(result["labels"][i]), f"{result['confidence'][i]:.4f}"])
-    return str(path)
-
-
-def save_grid(images, path, default: str, nrow: int = 8) -> str:
-    """Write a PNG grid of images (a tensor N x C x H x W in [0, 1]); returns the path written.
-
-    ``path`` is the user's --png: theirs to name, and written as asked. Without it the grid goes to
-    ``default`` in the current folder, or to the first free ``name-1.png``, ``name-2.png``... so that a
-    demo never overwrites a file the user already had.
-    """
-    from torchvision.utils import save_image
-
-    path = Path(path) if path else free_path(Path(default))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_image(images.detach().float().cpu().clamp(0, 1), str(path), nrow=nrow, padding=1)
-    return str(path)
-
-
-def free_path(path: Path) -> Path:
-    """``path`` itself if nothing is there, else the first of path-1, path-2, ... that is free."""
-    candidate, number = path, 0
-    while candidate.exists():
-        number += 1
-        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
-    return candidate
-
-
-def report(result: dict, as_json: bool) -> None:
-    """Print the result: one JSON object, or a plain table (no rich, so a copied demo needs nothing more)."""
-    if as_json:
-        print(json.dumps(result, indent=2))
-        return
-    fmt = lambda v: "n/a (no hidden points)" if v is None else f"{v:.3f}"  # noqa: E731
-    t = result["timings"]
-    lines = [
-        f"{result['family']} demo ({result['variant']}) on {result['dataset']}: {result['n_samples']} points, "
-        f"{result['n_labeled']} labeled, {result['n_hidden']} hidden, {result['n_unlabeled']} unlabeled; seed {result['seed']}",
-        "",
-        f"  {'propagation on':<28}{'accuracy on hidden points':>26}",
-        f"  {result['family'] + ' embeddings':<28}{fmt(result['accuracy']['embeddings']):>26}",
-        f"  {'raw inputs (baseline)':<28}{fmt(result['accuracy']['raw_baseline']):>26}",
-        f"  {'chance':<28}{result['chance']:>26.3f}",
-        "",
-        f"  {'phase':<28}{'seconds':>26}",
-    ]
-    lines += [f"  {phase:<28}{t[phase]:>26.2f}" for phase in ("train", "embed", "propagate", "propagate_raw") if phase in t]
-    lines += [f"  {'device':<28}{result['device']:>26}", ""]
-    lines += [f"warning: {w}" for w in result["warnings"]] or ["no warnings: propagation converged and did not collapse"]
-    lines += [f"wrote {kind}: {path}" for kind, path in result["files"].items()]
-    print("\n".join(lines))
-
-
 def run_main(main, argv=None) -> None:
     """The ``__main__`` guard of a demo: one line on stderr and the exit code for a user error."""
     try:
         main(argv)
+    except BrokenPipeError:  # a closed stdout (| head) is the reader's choice, not an error
+        sys.stderr.close()
+        raise SystemExit(1) from None
     except DemoError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         raise SystemExit(exc.exit_code) from None

@@ -20,25 +20,21 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 if __package__:
-    from . import lpdata, lpkit
+    from . import lpdata, lpkit, lpresult
 else:  # run as a copied script: the helpers sit next to this file
     import lpdata
     import lpkit
+    import lpresult
 
 
 # -- data --------------------------------------------------------------------------------------------
 
 def load(args):
-    """Rows N x D, standardised per column, labels (-1 unknown), class names, dataset name."""
-    if args.data:
-        features, labels, names = lpdata.table_csv(args.data, args.label_column)
-        dataset = f"csv {args.data}"
-    else:
-        features, labels, names = lpdata.table(args.table, args.samples, args.seed)
-        dataset = f"{args.table} (scikit-learn)"
+    """Rows N x D, standardised per column, with labels (-1 unknown) and class names."""
+    data = lpdata.table_csv(args.data, args.label_column, args.id_column) if args.data else lpdata.table(args.table, args.samples, args.seed)
     # columns in different units would let one of them dominate every distance, raw or learned
-    features = (features - features.mean(0)) / features.std(0).clip(min=1e-6)
-    return features.astype(np.float32), labels, names, dataset
+    data.x = ((data.x - data.x.mean(0)) / data.x.std(0).clip(min=1e-6)).astype(np.float32)
+    return data
 
 
 # -- model -------------------------------------------------------------------------------------------
@@ -83,28 +79,31 @@ def embed(model, x):
 def main(argv=None) -> dict:
     parser = lpkit.make_parser("mlp", __doc__.splitlines()[0], samples=5000, epochs=20)
     parser.add_argument("--table", choices=["wine", "breast-cancer", "digits"], default="wine", help="built-in table (default wine)")
-    parser.add_argument("--data", metavar="FILE", help="CSV of numeric columns plus a label column (empty: unlabeled)")
-    parser.add_argument("--label-column", default="label", help="column holding the label (default label)")
+    lpdata.add_csv_options(parser, "numeric columns")
     lpkit.add_self_training(parser, rounds=2)
     args = lpkit.parse(parser, argv)
+    lpresult.check_outputs(args, inputs=[args.data])
     if args.quick:
         args.epochs, args.rounds = min(args.epochs, 8), 1
     device = lpkit.choose_device(args.device)
     lpkit.seed_everything(args.seed)
 
-    features, y_true, names, dataset = load(args)
-    y_semi = lpkit.split_labels(y_true, args.labeled, args.seed)
-    x = torch.from_numpy(features).to(device)  # N x D
+    data = load(args)
+    y_semi = lpkit.given_labels(args, data)  # your own data: every label you gave
+    x = torch.from_numpy(data.x).to(device)  # N x D
     lpkit.progress(f"mlp: {len(x)} rows of {x.shape[1]} columns on {device}, {int((y_semi >= 0).sum())} labeled")
 
-    timings = {}
-    model = MLP(x.shape[1], len(names)).to(device)
-    embeddings = lpkit.self_train("mlp", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                  lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        model = MLP(x.shape[1], len(data.classes)).to(device)
+        return lpkit.self_train("mlp", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                lambda: embed(model, x), labels, args.neighbors, clock, args.keep)
 
-    result = lpkit.evaluate(args, family="mlp", variant="2-hidden-layers", dataset=dataset, device=device, embeddings=embeddings,
-                            raw=features, y_true=y_true, y_semi=y_semi, timings=timings, class_names=names)
-    lpkit.report(result, args.json)
+    timings = {}
+    embeddings = fit(y_semi, timings)
+
+    result = lpresult.evaluate(args, family="mlp", variant="2-hidden-layers", data=data, device=device, embeddings=embeddings,
+                               raw=data.x, y_semi=y_semi, timings=timings, refit=fit)
+    lpresult.report(result, args.json)
     return result
 
 

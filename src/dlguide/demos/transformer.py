@@ -21,10 +21,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 if __package__:
-    from . import lpdata, lpkit
+    from . import lpdata, lpkit, lpresult
 else:  # run as a copied script: the helpers sit next to this file
     import lpdata
     import lpkit
+    import lpresult
 
 
 # -- data --------------------------------------------------------------------------------------------
@@ -83,29 +84,32 @@ def embed(model, x, batch=512):
 def main(argv=None) -> dict:
     parser = lpkit.make_parser("transformer", __doc__.splitlines()[0], samples=2000, epochs=30)
     parser.add_argument("--layers", type=int, default=2, help="encoder layers (default 2)")
-    parser.add_argument("--data", metavar="FILE", help="CSV with a text column and a label column (empty: unlabeled)")
+    lpdata.add_csv_options(parser, "a text column")
     parser.add_argument("--text-column", default="text", help="column holding the sequence (default text)")
-    parser.add_argument("--label-column", default="label", help="column holding the label (default label)")
     lpkit.add_self_training(parser, rounds=2)
     args = lpkit.parse(parser, argv)
+    lpresult.check_outputs(args, inputs=[args.data])
     if args.quick:
         args.samples, args.epochs, args.rounds = min(args.samples, 600), min(args.epochs, 8), 1
     device = lpkit.choose_device(args.device)
     lpkit.seed_everything(args.seed)
 
-    tokens, y_true, names, vocab, dataset = lpdata.load_sequences(args)
-    y_semi = lpkit.split_labels(y_true, args.labeled, args.seed)
-    x = torch.from_numpy(tokens).to(device)  # N x L token ids
+    data = lpdata.load_sequences(args)
+    y_semi = lpkit.given_labels(args, data)  # your own data: every label you gave
+    x = torch.from_numpy(data.x).to(device)  # N x L token ids
     lpkit.progress(f"transformer: {len(x)} sequences of length {x.shape[1]} on {device}, {int((y_semi >= 0).sum())} labeled")
 
-    timings = {}
-    model = TransformerEncoder(vocab, len(names), x.shape[1], layers=args.layers).to(device)
-    embeddings = lpkit.self_train("transformer", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                  lambda: embed(model, x), y_semi, args.neighbors, timings, args.keep)
+    def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
+        model = TransformerEncoder(data.vocab, len(data.classes), x.shape[1], layers=args.layers).to(device)
+        return lpkit.self_train("transformer", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
+                                lambda: embed(model, x), labels, args.neighbors, clock, args.keep)
 
-    result = lpkit.evaluate(args, family="transformer", variant=f"encoder-{args.layers}-layers", dataset=dataset, device=device, embeddings=embeddings,
-                            raw=lpdata.one_hot(tokens, vocab), y_true=y_true, y_semi=y_semi, timings=timings, class_names=names)
-    lpkit.report(result, args.json)
+    timings = {}
+    embeddings = fit(y_semi, timings)
+
+    result = lpresult.evaluate(args, family="transformer", variant=f"encoder-{args.layers}-layers", data=data, device=device, embeddings=embeddings,
+                               raw=lpdata.one_hot(data.x, data.vocab), y_semi=y_semi, timings=timings, refit=fit)
+    lpresult.report(result, args.json)
     return result
 
 
