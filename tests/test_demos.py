@@ -282,7 +282,7 @@ def test_mlp_reads_a_numeric_csv(tmp_path, capsys):
 def test_mlp_csv_with_text_feature_is_a_data_error(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("size,label\nbig,a\n3,b\n")
-    with pytest.raises(lpkit.DemoError, match=r"bad.csv: row 1, column 'size': 'big' is not a number"):
+    with pytest.raises(lpkit.DemoError, match=r"bad.csv: row 1 \(line 2\), column 'size': 'big' is not a number"):
         importlib.import_module("dlguide.demos.mlp").main(["--data", str(path), "--device", "cpu"])
 
 

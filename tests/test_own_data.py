@@ -268,9 +268,9 @@ def test_estimate_by_folds_scores_held_out_labels_only():
 # -- bad files, refused before any training, in one line ------------------------------------------------
 
 BAD_CSVS = [
-    ("uneven.csv", "a,b,label\n1,2,x\n3,y\n", "uneven.csv: row 2 has 2 cells, but the header has 3 columns"),
-    ("nan.csv", "a,label\n1,x\nnan,y\n", "nan.csv: row 2, column 'a': 'nan' is not a number"),
-    ("blank.csv", "a,b,label\n1,,x\n2,3,y\n", "blank.csv: row 1, column 'b': an empty cell is not a number"),
+    ("uneven.csv", "a,b,label\n1,2,x\n3,y\n", "uneven.csv: row 2 (line 3) has 2 cells, but the header has 3 columns"),
+    ("nan.csv", "a,label\n1,x\nnan,y\n", "nan.csv: row 2 (line 3), column 'a': 'nan' is not a number"),
+    ("blank.csv", "a,b,label\n1,,x\n2,3,y\n", "blank.csv: row 1 (line 2), column 'b': an empty cell is not a number"),
     ("empty.csv", "", "empty.csv: the file is empty; expected a header row with a 'label' column"),
     ("header.csv", "a,label\n", "header.csv: the file has a header but no rows"),
     ("one.csv", "a,label\n1,cat\n2,cat\n3,\n", "one.csv: the 'label' column gives only one class ('cat'); label items of at least two classes"),
@@ -328,7 +328,7 @@ def test_outputs_are_refused_before_training(demo_cli, tmp_path, extra, message)
     names = {"data": tmp_path / "data.csv", "folder": tmp_path / "folder", "taken": tmp_path / "taken.csv", "new": tmp_path / "new.csv"}
     before = _checksums(tmp_path)
     code, out, err = demo_cli("run-demo", "mlp", "--data", tmp_path / "data.csv", "--device", "cpu", *[a.format(**names) for a in extra])
-    assert code == 2 and out == ""
+    assert code == 1 and out == ""
     assert err.strip() == f"dlguide: error: {message.format(**names)}"
     assert "training" not in err and _checksums(tmp_path) == before  # nothing trained, nothing written
 
@@ -395,4 +395,4 @@ def test_an_unwritable_current_folder_is_refused_before_training(demo_cli, tmp_p
         code, _, err = demo_cli("run-demo", "mlp", "--device", "cpu")
     finally:
         locked.chmod(0o755)
-    assert code == 2 and "is not writable, and the map goes there by default; name a file with --map" in err and "training" not in err
+    assert code == 1 and "is not writable, and the map goes there by default; name a file with --map" in err and "training" not in err

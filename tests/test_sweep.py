@@ -384,7 +384,6 @@ KEY_ROWS = key_rows(
 # ---- Rows fixed on other branches: xfail(strict) here, so each turns into a failure the moment it
 # passes, and the lead removes the marks when merging those branches.
 
-OWNDATA = pytest.mark.xfail(strict=True, reason="fixed on branch owndata")
 READER = pytest.mark.xfail(strict=True, reason="fixed on branch reader")
 INTERNAL = r"_fraction|_positive|invalid int value|invalid float value"
 
@@ -405,7 +404,6 @@ DEMO_ROWS = rows(
     r("run-demo", "mlp", "--output", "", "--quick", code=1, says="empty path"),
     r("run-demo", "mlp", "--output", "/proc/1/out.csv", "--quick", code=1, says="not writable"),
     r("run-demo", "gan", "--png", "{user}/README.md", "--quick", "--epochs", "1", "--samples", "200", code=1, says="already exists"),
-    marks=OWNDATA,
 )
 
 QUESTIONNAIRE_ROWS = rows(

@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from dlguide import kb as knowledge
-from dlguide.errors import DEMOS_INSTALL, DataError, DeviceError, MissingExtraError, UsageError
+from dlguide.errors import DEMOS_INSTALL, DataError, DeviceError, FileExistsRefusal, MissingExtraError, UsageError
 from dlguide.options import JsonOption, KbOption
 
 DEMO_PACKAGES = {"torch": "torch", "torchvision": "torchvision", "sklearn": "scikit-learn", "numpy": "numpy", "PIL": "pillow", "matplotlib": "matplotlib"}
@@ -63,7 +63,7 @@ def run_demo_module(demo: str, argv: list[str]) -> dict:
     try:
         return module.main(argv)
     except lpkit.DemoError as exc:
-        error = {"usage": UsageError, "device": DeviceError, "data": DataError}[exc.kind]
+        error = {"usage": UsageError, "device": DeviceError, "data": DataError, "output": FileExistsRefusal}[exc.kind]
         raise error(exc.message) from exc
 
 

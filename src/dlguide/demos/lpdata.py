@@ -191,6 +191,11 @@ class Table:
     classes: list
     items: list
     item_header: str
+    lines: list  # the file's line number of each row, for messages a user can find in an editor
+
+    def where(self, index: int) -> str:
+        """Row ``index`` (from 0) as the user finds it: "row 3 (line 4)"."""
+        return f"row {index + 1} (line {self.lines[index]})"
 
     def column(self, name: str) -> list:
         return [row[self.header.index(name)] for row in self.rows]
@@ -209,7 +214,7 @@ class Table:
                 if value is None or not math.isfinite(value):
                     shown = "an empty cell" if not cell else f"{cell!r}"
                     hint = "" if self.item_header != "row" else "; a column of names goes with --id-column"
-                    raise DemoError("data", f"{self.path}: row {r + 1}, column '{name}': {shown} is not a number "
+                    raise DemoError("data", f"{self.path}: {self.where(r)}, column '{name}': {shown} is not a number "
                                             f"(every column but the label{' and id' if self.item_header != 'row' else ''} must hold numbers{hint})")
                 out[r, c] = value
         return out
@@ -220,10 +225,13 @@ def read_table(path: str, label_column: str, id_column: Optional[str] = None, wh
     source = _file(path, what, f"a CSV file with a header row and a '{label_column}' column")
     try:
         with source.open(newline="", encoding="utf-8-sig") as handle:
-            lines = [row for row in csv.reader(handle)]
+            reader = csv.reader(handle)
+            numbered = [(reader.line_num, row) for row in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise DemoError("data", f"{path}: cannot read as CSV ({exc})") from exc
-    lines = [row for row in lines if any(cell.strip() for cell in row)]  # blank lines are not rows
+    numbered = [(line, row) for line, row in numbered if any(cell.strip() for cell in row)]  # blank lines are not rows
+    lines = [row for _, row in numbered]
+    line_of = [line for line, _ in numbered[1:]]
     if not lines:
         raise DemoError("data", f"{path}: the file is empty; expected a header row with a '{label_column}' column, then one row per item")
     header = [cell.strip() for cell in lines[0]]
@@ -239,7 +247,7 @@ def read_table(path: str, label_column: str, id_column: Optional[str] = None, wh
         raise DemoError("data", f"{path}: the file has a header but no rows")
     for number, row in enumerate(rows, 1):
         if len(row) != len(header):
-            raise DemoError("data", f"{path}: row {number} has {len(row)} cells, but the header has {len(header)} columns")
+            raise DemoError("data", f"{path}: row {number} (line {line_of[number - 1]}) has {len(row)} cells, but the header has {len(header)} columns")
     at = header.index(label_column)
     given = [row[at].strip() for row in rows]
     classes = sorted({g for g in given if g})
@@ -255,11 +263,11 @@ def read_table(path: str, label_column: str, id_column: Optional[str] = None, wh
         seen = {}
         for number, item in enumerate(items, 1):
             if not item:
-                raise DemoError("data", f"{path}: row {number}, column '{id_column}': an empty id")
+                raise DemoError("data", f"{path}: row {number} (line {line_of[number - 1]}), column '{id_column}': an empty id")
             if item in seen:
                 raise DemoError("data", f"{path}: column '{id_column}': id {item!r} appears on rows {seen[item]} and {number}; ids must be unique")
             seen[item] = number
-    return Table(str(path), header, rows, labels, classes, items, item_header)
+    return Table(str(path), header, rows, labels, classes, items, item_header, line_of)
 
 
 def add_csv_options(parser, wants: str) -> None:

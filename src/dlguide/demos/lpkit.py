@@ -38,7 +38,9 @@ MIN_COLLAPSE_POINTS = 10  # fewer unlabeled points than this and "all one class"
 class DemoError(Exception):
     """A problem the user can fix: bad usage (exit 2), a missing device or unreadable data (exit 1)."""
 
-    exit_codes = {"usage": 2, "device": 1, "data": 1}
+    # "output": a file the run would write is refused (exists, is an input, cannot be written); exit 1 as
+    # for dlguide's own --save and scaffold, since the command line itself was well formed
+    exit_codes = {"usage": 2, "device": 1, "data": 1, "output": 1}
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)

@@ -41,14 +41,14 @@ def check_outputs(args, inputs) -> None:
         try:
             target = lpfiles.check_file(path, force=args.force, inputs=inputs, what=flag)
         except lpfiles.WriteRefused as exc:
-            raise lpkit.DemoError("usage", exc.message) from None
+            raise lpkit.DemoError("output", exc.message) from None
         key = str(target.absolute())
         if key in seen:
-            raise lpkit.DemoError("usage", f"{flag}: {path} is also the {seen[key]} file; give each output its own name")
+            raise lpkit.DemoError("output", f"{flag}: {path} is also the {seen[key]} file; give each output its own name")
         seen[key] = flag
     here = args.map is None or (hasattr(args, "png") and args.png is None)  # a default map or grid goes to the current folder
     if here and not os.access(".", os.W_OK | os.X_OK):  # say so now, not after the training
-        raise lpkit.DemoError("usage", f"the current folder {os.getcwd()} is not writable, and the map goes there by default; name a file with --map (and --png)")
+        raise lpkit.DemoError("output", f"the current folder {os.getcwd()} is not writable, and the map goes there by default; name a file with --map (and --png)")
 
 
 def note_unused_options(args, own_data: bool) -> list:
@@ -121,7 +121,7 @@ def _disk(path):
     try:
         yield
     except lpfiles.WriteRefused as exc:
-        raise lpkit.DemoError("usage", exc.message) from None
+        raise lpkit.DemoError("output", exc.message) from None
     except OSError as exc:
         raise lpkit.DemoError("data", f"cannot write {path}: {exc.strerror or exc}") from None
 
