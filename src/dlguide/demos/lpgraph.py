@@ -210,6 +210,8 @@ def _backend(device: str, backend):
         raise PropagationError(f"backend must be 'numpy' or 'torch', got {backend!r}")
     if device == "cpu":
         return backend or "numpy", "cpu"
+    if device == "auto" and backend is None and not _may_have_cuda():
+        return "numpy", "cpu"
     try:
         import torch
 
@@ -223,6 +225,23 @@ def _backend(device: str, backend):
     if backend == "numpy":
         raise PropagationError("the numpy backend runs on the CPU only; use backend 'torch' on cuda")
     return "torch", "cuda"
+
+
+def _may_have_cuda() -> bool:
+    """False when there is surely no CUDA GPU (no torch, or Linux without the NVIDIA driver); saves
+    'auto' the second it takes to import torch just to hear that."""
+    import importlib.util
+    import os
+    import sys
+
+    if importlib.util.find_spec("torch") is None:
+        return False
+    return not sys.platform.startswith("linux") or os.path.exists("/proc/driver/nvidia/version")
+
+
+def check_device(device: str, backend=None) -> str:
+    """The device that ``device`` resolves to here ('cpu' or 'cuda'); raises DeviceUnavailable for a missing GPU."""
+    return _backend(device, backend)[1]
 
 
 def _knn_torch(x, k: int, metric: str, progress=None):
@@ -392,7 +411,7 @@ def solve(graph: Graph, y_semi, classes, *, alpha=0.99, tol=1e-6, max_iter=1000,
     return f.double().cpu().numpy(), steps
 
 
-def _outcome(f: np.ndarray, y_semi: np.ndarray, classes: np.ndarray, class_mass_normalise: bool) -> dict:
+def outcome(f: np.ndarray, y_semi: np.ndarray, classes: np.ndarray, class_mass_normalise: bool) -> dict:
     """Probabilities, labels, runner-up and the warnings a user must see, from the solved F."""
     n, c = f.shape
     unreachable = ~(f != 0).any(axis=1)  # CG from zero leaves exact zeros where no label can flow
@@ -448,7 +467,7 @@ def propagate(x, y_semi, *, neighbors=None, alpha=0.99, metric="cosine", device=
     start = time.perf_counter()
     f, steps = solve(graph, y, given_classes, alpha=alpha, tol=tol, max_iter=max_iter, progress=progress)
     timings = {**graph.timings, "solve": time.perf_counter() - start}
-    result = _outcome(f, y, given_classes, class_mass_normalise)
+    result = outcome(f, y, given_classes, class_mass_normalise)
     missing = [] if classes is None else sorted(set(np.asarray(classes).tolist()) - set(given_classes.tolist()))
     result["warnings"] = list(graph.notes) + [f"class {cls} has no label and cannot be predicted" for cls in missing] + result["warnings"]
     if steps >= max_iter:
