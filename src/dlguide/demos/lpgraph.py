@@ -137,11 +137,30 @@ def knn_exact(x: np.ndarray, k: int, metric: str, progress=None) -> tuple[np.nda
         if metric == "euclidean":
             part = 2 * part - squared[None, :] - squared[start:stop, None]  # minus squared distance
         part[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # no self-loops
-        top = np.argpartition(part, n - k, axis=1)[:, n - k:] if k < n else np.tile(np.arange(n), (stop - start, 1))
+        top = _top_k(part, k)
         indices[start:stop] = top
         scores[start:stop] = np.take_along_axis(part, top, axis=1)
         _report(progress, "knn", stop, n)
     return indices, scores
+
+
+def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """The columns of the k largest scores of each row (unordered), several times faster than argpartition.
+
+    A row's k-th largest score over every 8th column is a lower bound of its k-th largest over all, so
+    one comparison keeps about 8k candidates per row and only those are sorted.
+    """
+    rows_n, n = scores.shape
+    stride = min(8, n // (4 * k))
+    if stride < 2:
+        return np.argpartition(scores, n - k, axis=1)[:, n - k:]
+    sample = scores[:, ::stride]
+    bound = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+    rows, cols = np.nonzero(scores >= bound[:, None])  # at least k per row: the k sampled ones
+    order = np.lexsort((-scores[rows, cols], rows))
+    rows, cols = rows[order], cols[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, np.arange(rows_n))[rows]
+    return cols[rank < k].reshape(rows_n, k)
 
 
 def knn_faiss(x: np.ndarray, k: int, metric: str, progress=None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -293,6 +312,7 @@ def _symmetric_torch(indices, weights, n: int):
 
 def build_graph(x, *, neighbors=None, metric="cosine", index="auto", device="cpu", backend=None, progress=None) -> Graph:
     """The symmetric weighted kNN graph of ``x`` (see the module docstring for the choices made)."""
+    import scipy.sparse  # noqa: F401 - imported before the clock starts, so the phases time work, not imports
     x = prepare(check_inputs(x, np.zeros(len(np.asarray(x)), dtype=np.int64))[0], metric)
     n = len(x)
     k = choose_neighbors(n) if neighbors is None else int(neighbors)
