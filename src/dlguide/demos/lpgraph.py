@@ -7,7 +7,7 @@ self-loops); its weights are the cosine similarity cubed (Iscen et al., 2019) fo
 (the rows are centred and L2-normalised first), or Gaussian with a local scale per point
 (Zelnik-Manor and Perona, 2004) for ``metric="euclidean"``. Neighbours come from an exact blocked search
 (matrix products and a top-k) up to ``EXACT_LIMIT`` points, and above it from faiss' inverted-file index
-when faiss is installed (an exact search and a note otherwise).
+when faiss is installed (an exact search and a note otherwise). On CUDA the search is exact (torch).
 
 API, stable for the demos, ``dlguide propagate`` and the scaffolded projects:
 
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 DEFAULT_NEIGHBORS = 10
-EXACT_LIMIT = 20_000  # above this many points the faiss index wins (benchmarks/propagate.py measures it)
+EXACT_LIMIT = 3_000  # above this many points the faiss index is faster (benchmarks/propagate.py: 2k vs 5k)
 POWER = 3  # cosine similarity cubed: neighbours that barely agree weigh little (Iscen et al., 2019)
 BLOCK_ELEMENTS = 1 << 24  # rows x columns of one block of the exact search: 64 MB of float32 scores
 MIN_FOLD_LABELS = 20
@@ -164,21 +164,29 @@ def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def knn_faiss(x: np.ndarray, k: int, metric: str, progress=None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Approximate k nearest neighbours from a faiss inverted-file index (4 sqrt(N) lists, 16 probed).
+    """Approximate k nearest neighbours from a faiss inverted-file index (sqrt(N) lists, 8 probed).
 
-    Raises ImportError when faiss is not installed. Scores as ``knn_exact``.
+    Raises ImportError when faiss is not installed. Scores as ``knn_exact``. The list count and probes
+    were chosen by benchmarks/propagate.py: more lists cost more k-means training than they save in search.
     """
     import faiss
 
     n, d = x.shape
-    lists = max(1, min(int(4 * math.sqrt(n)), n // 39))  # faiss wants 39 training points per list
+    lists = max(1, min(int(math.sqrt(n)), n // 39))  # faiss wants 39 training points per list
     kind = faiss.METRIC_INNER_PRODUCT if metric == "cosine" else faiss.METRIC_L2
     quantiser = faiss.IndexFlatIP(d) if metric == "cosine" else faiss.IndexFlatL2(d)
     index = faiss.IndexIVFFlat(quantiser, d, lists, kind)
+    index.cp.niter = 10
     sample = np.random.default_rng(seed).choice(n, size=min(n, 40 * lists), replace=False)
-    index.train(x[np.sort(sample)])
+    threads = faiss.omp_get_max_threads()
+    # k-means runs many short parallel loops whose threads spin-wait on a busy machine (10x slower measured)
+    faiss.omp_set_num_threads(1)
+    try:
+        index.train(x[np.sort(sample)])
+    finally:
+        faiss.omp_set_num_threads(threads)
     index.add(x)
-    index.nprobe = 16
+    index.nprobe = min(lists, 8)
     found = np.empty((n, k + 1), dtype=np.int64)
     values = np.empty((n, k + 1), dtype=np.float32)
     block = max(1, n // 20)
