@@ -420,13 +420,18 @@ def conjugate_gradient(matvec, b, *, tol: float, max_iter: int, where, progress=
 
 
 def solve(graph: Graph, y_semi, classes, *, alpha=0.99, tol=1e-6, max_iter=1000, progress=None):
-    """F = (I - alpha S)^-1 Y for the one-hot Y of ``y_semi`` over ``classes``; returns (F numpy, steps)."""
+    """F = (I - alpha S)^-1 Y for the one-hot Y of ``y_semi`` over ``classes``; returns (F numpy, steps).
+
+    ``y_semi`` may be m x N (several labelings of the same points, as the folds are): F is then N x mC,
+    the C columns of each labeling side by side, all solved in one run of the solver.
+    """
     if not 0 < alpha < 1:
         raise PropagationError(f"alpha must be between 0 and 1 (exclusive), got {alpha}")
-    y_semi = np.asarray(y_semi)
-    given = np.flatnonzero(y_semi >= 0)
-    onehot = np.zeros((graph.n, len(classes)))
-    onehot[given, np.searchsorted(classes, y_semi[given])] = 1.0
+    labelings = np.atleast_2d(np.asarray(y_semi))
+    onehot = np.zeros((graph.n, len(classes) * len(labelings)))
+    for i, labeling in enumerate(labelings):
+        given = np.flatnonzero(labeling >= 0)
+        onehot[given, i * len(classes) + np.searchsorted(classes, labeling[given])] = 1.0
     s = _normalised(graph)
     if graph.backend == "numpy":
         f, steps = conjugate_gradient(lambda p: p - alpha * (s @ p), onehot, tol=tol, max_iter=max_iter, where=np.where, progress=progress)
@@ -534,14 +539,16 @@ def estimate_by_folds(x, y_semi, *, folds=5, seed=0, graph=None, **propagate_kwa
     if graph is None:
         keys = ("neighbors", "metric", "index", "device", "backend", "progress")
         graph = build_graph(x, **{k: v for k, v in propagate_kwargs.items() if k in keys})
-    kwargs = {k: v for k, v in propagate_kwargs.items() if k not in ("progress",)}
+    solver = {k: v for k, v in propagate_kwargs.items() if k in ("alpha", "tol", "max_iter")}
+    used = [fold for fold in range(folds) if (fold_of == fold).any()]
+    labelings = np.stack([np.where(fold_of == fold, -1, y) for fold in used])
+    f, _ = solve(graph, labelings, classes, **solver)  # every fold in one solve: one sparse product per step
     right = {int(cls): 0 for cls in classes}
     seen = dict.fromkeys(right, 0)
-    for fold in range(folds):
+    c = len(classes)
+    for i, fold in enumerate(used):
         held = fold_of == fold
-        if not held.any():
-            continue
-        result = propagate(x, np.where(held, -1, y), graph=graph, classes=classes, **kwargs)
+        result = outcome(f[:, i * c:(i + 1) * c], labelings[i], classes, propagate_kwargs.get("class_mass_normalise", False))
         truth, guess = y[held], result["predicted"][held]
         for cls in classes:
             mine = truth == cls
