@@ -18,7 +18,11 @@ API, stable for the demos, ``dlguide propagate`` and the scaffolded projects:
   ``classes``, ``probabilities`` (N x C, rows sum to 1, never NaN; uniform where unreachable),
   ``confidence``, ``runner_up`` (class index, -1 when C = 1), ``runner_up_score``, ``unreachable``
   (bool N: no path to any label), ``warnings`` (list of str), ``iterations``, ``timings`` (seconds per
-  phase: knn, graph, solve), ``neighbors`` and ``index`` (what was used).
+  phase: knn, graph, solve), ``predicted`` (``classes[labels]``: the labels as given, -1 where none),
+  and what was used: ``neighbors``, ``index`` ('exact' or 'approximate'), ``backend``, ``device``.
+  ``labels`` may differ from a point's own given label where its neighbours outweigh it (spreading,
+  not clamping). ``class_mass_normalise`` scales each class's total to its share of the labels (Zhu
+  et al., 2003); ``backend="torch"`` runs the CUDA code on the CPU (tests).
 - ``estimate_by_folds(x, y_semi, *, folds=5, seed=0, **propagate_kwargs) -> dict``: hide each fold of
   the given labels in turn, propagate from the rest on the same graph and score the hidden fold.
 - ``build_graph(x, ...) -> Graph`` and ``solve(graph, y_semi, ...)``, the two halves of ``propagate``.
@@ -393,30 +397,47 @@ def _normalised(graph: Graph):
     return torch.sparse_csr_tensor(crow, col, values * scale[rows] * scale[col], (graph.n, graph.n))
 
 
-def conjugate_gradient(matvec, b, *, tol: float, max_iter: int, where, progress=None):
-    """Solve A X = B for every column of B at once (A symmetric positive definite), numpy or torch.
+def conjugate_gradient(matvec, b, *, tol: float, max_iter: int, xp, progress=None):
+    """Solve A X = B for every column of B at once (A symmetric positive definite); ``xp`` is numpy or torch.
 
     Each column keeps its own step sizes, so this is C independent CG runs sharing one sparse product
     per step. Stops when every column's residual is below ``tol`` times its right-hand side's norm.
+    Updates are in place: at 200,000 points the temporaries, not the sparse product, cost the most.
     """
-    x = b * 0
+    def dot(a, c):
+        return xp.einsum("ij,ij->j", a, c)
+
+    x = xp.zeros_like(b)
     r = b * 1
-    p = r * 1
-    rs = (r * r).sum(0)
+    p = b * 1
+    rs = dot(r, r)
     target = (tol * tol) * rs
     for step in range(max_iter):
         if bool((rs <= target).all()):
             return x, step
         ap = matvec(p)
-        curvature = (p * ap).sum(0)
-        size = where(curvature > 0, rs / where(curvature > 0, curvature, 1), 0)
-        x = x + size * p
-        r = r - size * ap
-        new = (r * r).sum(0)
-        p = r + where(rs > 0, new / where(rs > 0, rs, 1), 0) * p
+        curvature = dot(p, ap)
+        size = xp.where(curvature > 0, rs / xp.where(curvature > 0, curvature, 1), 0)
+        x += size * p
+        ap *= size
+        r -= ap
+        new = dot(r, r)
+        p *= xp.where(rs > 0, new / xp.where(rs > 0, rs, 1), 0)
+        p += r
         rs = new
         _report(progress, "solve", step + 1, max_iter)
     return x, max_iter
+
+
+def _shifted(s, alpha: float):
+    """p -> (I - alpha S) p, in place on the product's result."""
+    def matvec(p):
+        out = s @ p
+        out *= -alpha
+        out += p
+        return out
+
+    return matvec
 
 
 def solve(graph: Graph, y_semi, classes, *, alpha=0.99, tol=1e-6, max_iter=1000, progress=None):
@@ -434,12 +455,12 @@ def solve(graph: Graph, y_semi, classes, *, alpha=0.99, tol=1e-6, max_iter=1000,
         onehot[given, i * len(classes) + np.searchsorted(classes, labeling[given])] = 1.0
     s = _normalised(graph)
     if graph.backend == "numpy":
-        f, steps = conjugate_gradient(lambda p: p - alpha * (s @ p), onehot, tol=tol, max_iter=max_iter, where=np.where, progress=progress)
+        f, steps = conjugate_gradient(_shifted(s, alpha), onehot, tol=tol, max_iter=max_iter, xp=np, progress=progress)
         return np.asarray(f), steps
     import torch
 
     b = torch.from_numpy(onehot).to(device=graph.device, dtype=s.values().dtype)
-    f, steps = conjugate_gradient(lambda p: p - alpha * (s @ p), b, tol=tol, max_iter=max_iter, where=torch.where, progress=progress)
+    f, steps = conjugate_gradient(_shifted(s, alpha), b, tol=tol, max_iter=max_iter, xp=torch, progress=progress)
     _sync(graph.device)
     return f.double().cpu().numpy(), steps
 
