@@ -191,6 +191,17 @@ def demo_embeddings(family: str, argv: list) -> tuple:
     return x[known], y_true[known], y_semi[known]
 
 
+def captured(family: str, workdir: Path) -> tuple:
+    """``demo_embeddings`` run in a fresh process, so that torch never loads into this one (whose
+    resident memory a child started by fork would inherit in its peak)."""
+    path = workdir / f"{family}.npz"
+    completed = subprocess.run([sys.executable, __file__, "--capture", family, str(path)], capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise RuntimeError((completed.stderr.strip().splitlines() or ["no output"])[-1])
+    arrays = np.load(path)
+    return arrays["x"], arrays["y"], arrays["y_semi"]
+
+
 def cuda_row(spread: float):
     try:
         import torch
@@ -269,6 +280,10 @@ def main(argv=None) -> None:
     if argv[:1] == ["--child"]:
         child(*argv[1:])
         return
+    if argv[:1] == ["--capture"]:
+        x, y, y_semi = demo_embeddings(argv[1], [])
+        np.savez(argv[2], x=x, y=y, y_semi=y_semi)
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,50000,200000", help="comma-separated numbers of points")
     parser.add_argument("--spread", type=float, default=0.6, help="spread of the class centres (smaller: more overlap)")
@@ -284,9 +299,10 @@ def main(argv=None) -> None:
         rows.append(compare("clusters", x, y, y_semi, with_sklearn=n <= args.sklearn_max))
     demos, args.demo_problems = [], []
     if not args.skip_demos:
-        for family, extra in (("cnn", []), ("rnn", [])):
+        for family in ("cnn", "rnn"):
             try:
-                x, y, y_semi = demo_embeddings(family, extra)
+                with tempfile.TemporaryDirectory() as workdir:
+                    x, y, y_semi = captured(family, Path(workdir))
             except Exception as exc:  # noqa: BLE001 - a demo that cannot run is reported, not fatal
                 args.demo_problems.append(f"{family} ({type(exc).__name__}: {exc})")
                 continue

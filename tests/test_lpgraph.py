@@ -220,3 +220,17 @@ def test_folds_are_not_meaningful_on_too_few_labels():
     assert not single["meaningful"] and single["accuracy"] is None and "class(es) 1 have a single label" in single["note"]
     with pytest.raises(lpgraph.PropagationError, match="folds must be at least 2"):
         lpgraph.estimate_by_folds(x, y_semi, folds=1)
+
+
+@pytest.mark.slow
+def test_the_benchmark_runs_both_engines_side_by_side():
+    import subprocess
+
+    from conftest import REPO
+
+    completed = subprocess.run([sys.executable, str(REPO / "benchmarks" / "propagate.py"), "--sizes", "4000", "--skip-demos",
+                                "--study", "4000", "--no-write"], capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr
+    row = next(line for line in completed.stdout.splitlines() if line.startswith("clusters: n=4,000"))
+    assert "approximate" in row and "| sklearn" in row and row.endswith("x")
+    assert "index n=4,000: exact" in completed.stdout
