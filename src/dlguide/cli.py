@@ -34,7 +34,7 @@ from dlguide.output import emit_json, note
 # is a feature. --help and unknown names build them all, so listings and did-you-mean see everything.
 COMMAND_GROUPS = {
     "recommend": "recommend", "list": "read", "show": "read", "compare": "read",
-    "run-demo": "demo", "scaffold": "demo", "kb": "kb_cmd",
+    "run-demo": "demo", "scaffold": "demo", "kb": "kb_cmd", "propagate": "propagate",
 }
 
 
