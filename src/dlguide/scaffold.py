@@ -1,7 +1,7 @@
 """Plan, then write, a standalone demo project for one family.
 
 The project is the family's demo file as ``demo.py``, the helper modules it imports (``lpkit.py``,
-``lpdata.py``, ``lpresult.py``, ``lpplot.py``, ``lpfiles.py``) copied unchanged, a README saying how to
+``lpdata.py``, ``lpresult.py``, ``lpplot.py``, ``lpfiles.py``, ``lpgraph.py``) copied unchanged, a README saying how to
 run it, on its demo data and on the user's own folder or CSV, and what to change, and a
 ``requirements.txt`` with the torch pins of dlguide's ``constraints.txt``. It needs torch, torchvision,
 scikit-learn, numpy, pillow and matplotlib, never dlguide, and runs the very code ``dlguide run-demo`` runs.
@@ -20,7 +20,7 @@ from pathlib import Path
 from dlguide.errors import WriteFailed
 
 DEMOS_DIR = Path(__file__).resolve().parent / "demos"
-HELPERS = ("lpkit.py", "lpdata.py", "lpresult.py", "lpplot.py", "lpfiles.py")
+HELPERS = ("lpkit.py", "lpdata.py", "lpresult.py", "lpplot.py", "lpfiles.py", "lpgraph.py")
 # The pins dlguide itself installs with; a copy keeps them when constraints.txt is not shipped.
 FALLBACK_PINS = {"torch": "torch==2.14.1", "torchvision": "torchvision==0.29.1"}
 
@@ -151,7 +151,7 @@ def requirements() -> str:
             name = line.split("#")[0].strip().split("==")[0].strip()
             if name in pins:
                 pins[name] = line.split("#")[0].strip()
-    return "\n".join([pins["torch"], pins["torchvision"], "scikit-learn>=1.3", "numpy", "pillow", "matplotlib"]) + "\n"
+    return "\n".join([pins["torch"], pins["torchvision"], "scikit-learn>=1.3", "numpy", "scipy", "pillow", "matplotlib"]) + "\n"
 
 
 def plan(family: str, demo: str, directory: Path | str, options: str = "") -> Plan:

@@ -113,7 +113,7 @@ def main(argv=None) -> dict:
     def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
         model = AutoEncoder(x.shape[1], x.shape[-1], len(data.classes)).to(device)
         return lpkit.self_train("autoencoder", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                lambda: embed(model, x), labels, args.neighbors, clock, args.keep), model
+                                lambda: embed(model, x), labels, lpkit.propagation_settings(args), clock, args.keep), model
 
     timings = {}
     embeddings, model = fit(y_semi, timings)

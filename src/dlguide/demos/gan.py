@@ -125,7 +125,7 @@ def main(argv=None) -> dict:
         disc = Discriminator(x.shape[1], x.shape[-1], len(data.classes)).to(device)
         gen = Generator(x.shape[1], x.shape[-1]).to(device)
         return lpkit.self_train("gan", args.rounds, lambda targets: train(disc, gen, x, targets, args.epochs, device),
-                                lambda: embed(disc, x), labels, args.neighbors, clock, args.keep), gen
+                                lambda: embed(disc, x), labels, lpkit.propagation_settings(args), clock, args.keep), gen
 
     timings = {}
     embeddings, gen = fit(y_semi, timings)

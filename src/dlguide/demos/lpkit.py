@@ -1,8 +1,9 @@
 """What every demo shares: options, device, the labels, label propagation done right, and its estimate.
 
 A demo turns data into embeddings in the way natural to its family; this module spreads the known labels
-over those embeddings with scikit-learn's LabelSpreading (or LabelPropagation), and the same over the
-raw inputs for comparison. On built-in data a ``--labeled`` share of the truth is shown and accuracy is
+over those embeddings with dlguide's engine (``lpgraph``: a weighted symmetric kNN graph solved by
+conjugate gradient; ``--engine sklearn`` runs scikit-learn's LabelSpreading, the reference), and the same
+over the raw inputs for comparison. On built-in data a ``--labeled`` share of the truth is shown and accuracy is
 counted on the hidden rest. On the user's own data every label they gave is used for the predictions,
 and accuracy is estimated by k-fold over those labels (hide a fold, propagate from the others, score the
 hidden fold) - ``estimate_by_folds``, for the embeddings and the raw inputs alike.
@@ -29,7 +30,13 @@ from contextlib import contextmanager
 
 import numpy as np
 
+if __package__:
+    from . import lpgraph
+else:  # copied next to a scaffolded demo.py
+    import lpgraph
+
 DENSE_RBF_LIMIT = 10_000
+DEFAULT_ALPHA = 0.5  # demos: 10% of labels need not travel far; 0.5 matched or beat 0.8-0.99 and scikit-learn on the quick cnn, rnn and mlp runs
 MAX_COUNT = 1_000_000_000  # --samples, --epochs and the like: beyond this a number is a typo, not a plan
 MIN_ESTIMATE_LABELS = 20  # fewer given labels than this and a k-fold accuracy says nothing
 MIN_COLLAPSE_POINTS = 10  # fewer unlabeled points than this and "all one class" is no evidence of collapse
@@ -71,6 +78,16 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _alpha(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 (both excluded), got {text!r}")
+    return value
+
+
 def _count(low: int, high: int):
     """A converter for whole numbers from ``low`` to ``high``, whose complaint names the range."""
 
@@ -106,10 +123,17 @@ def make_parser(family: str, description: str, *, samples: int, epochs: int) -> 
     add("--force", action="store_true", help="let --output, --map and --png replace a file that exists (never an input of the run)")
     add("--folds", type=_count(2, 20), default=5, help="your own --data: folds of the accuracy estimate over your labels (default 5)")
     add("--estimate", choices=["refit", "reuse"], default="refit", help="your own --data: per fold, train a fresh model without the fold's labels (refit, default: honest) or reuse the one trained on all (reuse: fast, optimistic)")
-    add("--method", choices=["spreading", "propagation"], default="spreading", help="LabelSpreading (default) or LabelPropagation")
-    add("--graph", choices=["knn", "rbf"], default="knn", help="sparse symmetric kNN graph (default) or dense RBF (at most 10,000 points)")
+    add("--engine", choices=["dlguide", "sklearn"], default="dlguide", help="label propagation by dlguide's engine (default: weighted symmetric kNN graph, conjugate gradient) or scikit-learn's, the reference")
+    add("--alpha", type=_alpha, default=None, help=f"how far labels spread, in (0, 1) (default {DEFAULT_ALPHA} for dlguide's engine, 0.2 for scikit-learn's LabelSpreading)")
+    add("--method", choices=["spreading", "propagation"], default="spreading", help="with --engine sklearn: LabelSpreading (default) or LabelPropagation")
+    add("--graph", choices=["knn", "rbf"], default="knn", help="with --engine sklearn: sparse symmetric kNN graph (default) or dense RBF (at most 10,000 points)")
     add("--neighbors", type=_count(1, 1000), default=10, help="k of the kNN graph (default 10; smaller on small sets, never n or more)")
     return parser
+
+
+def propagation_settings(args) -> dict:
+    """The propagation options of a run, as ``propagate`` takes them (one place, for every call)."""
+    return {"engine": args.engine, "alpha": args.alpha, "method": args.method, "graph": args.graph, "neighbors": args.neighbors}
 
 
 def parse(parser: argparse.ArgumentParser, argv) -> argparse.Namespace:
@@ -218,7 +242,8 @@ def knn_kernel(k: int):
     return kernel
 
 
-def propagate(x, y_semi, *, method="spreading", graph="knn", neighbors=10, max_iter=200, classes=None) -> dict:
+def propagate(x, y_semi, *, engine="dlguide", alpha=None, method="spreading", graph="knn", neighbors=10, max_iter=200,
+              classes=None) -> dict:
     """Spread the labels of ``y_semi`` (-1 unknown, classes 0..C-1) over ``x``.
 
     Returns ``labels`` and ``confidence`` per point, ``probabilities`` (N x C, columns = classes 0..C-1
@@ -227,6 +252,8 @@ def propagate(x, y_semi, *, method="spreading", graph="knn", neighbors=10, max_i
     ``unreachable`` (points no label reached), the k used as
     ``neighbors``, ``warnings`` and ``iterations``.
     """
+    if engine == "dlguide" and method == "spreading" and graph == "knn":
+        return _propagate_lpgraph(x, y_semi, neighbors=neighbors, alpha=DEFAULT_ALPHA if alpha is None else alpha, classes=classes)
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.semi_supervised import LabelPropagation, LabelSpreading
 
@@ -244,7 +271,7 @@ def propagate(x, y_semi, *, method="spreading", graph="knn", neighbors=10, max_i
     else:
         kernel_args = {"kernel": knn_kernel(k)}
     model_cls = LabelSpreading if method == "spreading" else LabelPropagation
-    extra = {"alpha": 0.2} if method == "spreading" else {}
+    extra = {"alpha": 0.2 if alpha is None else alpha} if method == "spreading" else {}
     model = model_cls(max_iter=max_iter, **kernel_args, **extra)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -274,6 +301,28 @@ def propagate(x, y_semi, *, method="spreading", graph="knn", neighbors=10, max_i
     return {"labels": labels, "confidence": confidence, "probabilities": probabilities, "runner_up": runner_up,
             "runner_up_score": runner_up_score, "unreachable": unreachable, "neighbors": k if graph == "knn" else None,
             "warnings": problems, "iterations": int(model.n_iter_)}
+
+
+def _propagate_lpgraph(x, y_semi, *, neighbors: int, alpha: float, classes=None) -> dict:
+    """``propagate`` on dlguide's own engine (lpgraph: weighted symmetric kNN graph, conjugate gradient).
+
+    The result keeps this module's shape: class indices 0..C-1, probabilities N x C; a point that no
+    label can reach keeps label -1 and confidence 0 rather than a class it was never shown evidence for.
+    """
+    y_semi = np.asarray(y_semi)
+    k = graph_neighbors(len(y_semi), neighbors)
+    result = lpgraph.propagate(np.asarray(x, dtype=np.float64).reshape(len(y_semi), -1), y_semi, neighbors=k, alpha=alpha)
+    given = np.asarray(result["classes"])
+    width = max(int(y_semi.max()) + 1, classes or 0)
+    probabilities = np.zeros((len(y_semi), width))
+    probabilities[:, given] = result["probabilities"]
+    as_class = lambda index: np.where(index >= 0, given[np.clip(index, 0, None)], -1)  # noqa: E731
+    unreachable = np.asarray(result["unreachable"])
+    probabilities[unreachable] = 0.0
+    warnings_ = [w for w in result["warnings"] if not w.startswith("class ")]
+    return {"labels": as_class(result["labels"]), "confidence": result["confidence"], "probabilities": probabilities,
+            "runner_up": as_class(result["runner_up"]), "runner_up_score": result["runner_up_score"],
+            "unreachable": int(unreachable.sum()), "neighbors": k, "warnings": warnings_, "iterations": result["iterations"]}
 
 
 def fold_of_each_label(y_semi: np.ndarray, folds: int, seed: int) -> np.ndarray:
@@ -391,7 +440,7 @@ def add_self_training(parser, rounds: int, keep: float = 0.7) -> None:
                         help=f"share of the propagated labels, most confident first, that later rounds learn from (default {keep})")
 
 
-def self_train(label: str, rounds: int, train_round, embed, y_semi: np.ndarray, neighbors: int, timings: dict,
+def self_train(label: str, rounds: int, train_round, embed, y_semi: np.ndarray, settings: dict, timings: dict,
                keep: float = 0.7) -> np.ndarray:
     """Train, embed, and before each further round add the most confident propagated labels as targets.
 
@@ -409,7 +458,7 @@ def self_train(label: str, rounds: int, train_round, embed, y_semi: np.ndarray, 
         progress(f"{label}: round {round_ + 1}/{rounds}, {int((targets >= 0).sum())} targets{shown}")
         if round_ + 1 < rounds:
             with timed(timings, "train"):
-                targets = confident_targets(propagate(embeddings, y_semi, neighbors=neighbors), y_semi, keep)
+                targets = confident_targets(propagate(embeddings, y_semi, **settings), y_semi, keep)
     return embeddings
 
 

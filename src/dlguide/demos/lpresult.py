@@ -72,7 +72,7 @@ def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, ti
     (and ``--estimate refit``) each fold of the estimate on the user's data trains without the fold's
     labels. None means the embeddings never saw a label (a pretrained network), so reusing them is fair.
     """
-    settings = {"method": args.method, "graph": args.graph, "neighbors": args.neighbors}
+    settings = lpkit.propagation_settings(args)
     y_true, names, n = data.labels, data.classes, len(data.labels)
     with lpkit.timed(timings, "propagate"):
         ours = lpkit.propagate(embeddings, y_semi, classes=len(names), **settings)
@@ -99,7 +99,7 @@ def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, ti
         "propagation": {**settings, "neighbors_used": ours["neighbors"]},
         "accuracy": {"embeddings": lpkit.accuracy(ours["labels"], y_true, y_semi), "raw_baseline": lpkit.accuracy(base["labels"], y_true, y_semi)},
         "estimate": estimate,
-        "predicted": {names[c]: int(k) for c, k in zip(*np.unique(ours["labels"][unlabeled], return_counts=True))},
+        "predicted": {names[c]: int(k) for c, k in zip(*np.unique(ours["labels"][unlabeled], return_counts=True)) if c >= 0},
         "chance": round(1.0 / max(len(names), 1), 4),
         "timings": timings, "warnings": problems, "notes": notes, "files": dict(files or {}), "versions": lpkit.versions(),
     }

@@ -98,7 +98,7 @@ def main(argv=None) -> dict:
     def fit(labels, clock):  # a fresh model that learns from ``labels`` only: for the predictions, and per fold of the estimate
         model = RecurrentEncoder(data.vocab, len(data.classes), args.cell).to(device)
         return lpkit.self_train("rnn", args.rounds, lambda targets: train(model, x, targets, args.epochs, device),
-                                lambda: embed(model, x), labels, args.neighbors, clock, args.keep)
+                                lambda: embed(model, x), labels, lpkit.propagation_settings(args), clock, args.keep)
 
     timings = {}
     embeddings = fit(y_semi, timings)
