@@ -63,7 +63,7 @@ def test_understands(questions, text, expected):
 def test_says_where_each_answer_came_from(questions):
     found = understand("800 chest x-rays, a tenth labeled, find pneumonia on a laptop", questions)
     assert found.evidence == {"data": "x-rays", "task": "find pneumonia", "compute": "laptop",
-                              "labeled": "a tenth labeled", "samples": "800"}
+                              "labeled": "a tenth labeled", "samples": "800 chest x-rays"}
 
 
 def test_ignores_numbers_that_are_not_counts(questions):

@@ -1,0 +1,170 @@
+"""Words for the ``--describe`` reader: a sentence as tokens with their stems and places, and cue phrases.
+
+A light suffix-stripping stemmer puts the forms of a word together ("generate", "generates", "generation",
+"generator" and "generative" all become "generat"; "labeled" and "labelled" become "label"). It is written
+here, not taken from snowballstemmer, because the reader stems every cue word in ``questions.yaml`` on each
+run: Snowball's pure-Python English stemmer needs about 30 ms for that vocabulary, a fifth of the CLI's
+whole start-up, where these few string tests need about 3 ms. It only has to stem cues and text the same
+way, not to produce dictionary words.
+
+A ``Phrase`` matches tokens in order, stem against stem (a stem of six letters or more also matches a
+longer stem it starts: "classif" finds "classifi"), with up to ``GAP`` other words between its words but
+never across a punctuation mark: "predict the monthly price" contains the phrase "predict price".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+GAP = 2
+"""Words that may stand between two words of a phrase ("remove the background noise" has "remove noise")."""
+
+_TOKEN = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\u0020\d{3})+(?![\d.,])|\d*\.\d+|\d+)"
+    r"(?P<suffix>k|mm|m|bn|b|%)?(?!\w)"
+    r"|(?P<word>[^\W\d_][\w]*(?:['’][^\W\d_]+)?)"
+    r"|(?P<punct>[.;:!?()\[\]\"/]|,(?!\d{3})|\s[-–—]\s)",
+    re.IGNORECASE,
+)
+# Suffixes, longest first, and what each becomes; a stem keeps at least three letters.
+_SUFFIXES = (
+    ("ification", "if"), ("izations", ""), ("ization", ""), ("isation", ""), ("ational", "at"), ("ations", "at"),
+    ("ation", "at"), ("itions", ""), ("ition", ""), ("ifiers", "if"), ("ifier", "if"), ("ified", "if"),
+    ("ifying", "if"), ("ify", "if"), ("ators", "at"), ("ator", "at"), ("ative", "at"), ("ating", "at"),
+    ("ated", "at"), ("ate", "at"), ("izing", ""), ("ising", ""), ("izer", ""), ("iser", ""), ("ized", ""),
+    ("ised", ""), ("ize", ""), ("ise", ""), ("ions", ""), ("ion", ""), ("ive", ""), ("ings", ""), ("ing", ""),
+    ("ers", ""), ("er", ""), ("ed", ""), ("ly", ""), ("ory", "or"), ("ary", "ar"),
+)
+_KEEP = {"news", "series", "species", "mass", "gas", "bus", "less", "lens", "ios", "windows", "us", "its", "this",
+         "has", "was", "is", "as", "yes", "plus", "focus", "bias", "corpus", "status", "census", "virus", "atlas",
+         "process", "access", "business"}
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """The stem of one word; the same for its plural, its -ing, -ed, -er, -ion and -ation forms."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.strip("'")
+    if len(w) <= 3 or w in _KEEP or not w.isalpha():
+        return w
+    if w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix, replacement in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)] + replacement
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] in "bdgklmnprt":
+        w = w[:-1]  # labell -> label, plann -> plan
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    elif len(w) > 3 and w.endswith("y"):
+        w = w[:-1] + "i"
+    return w
+
+
+def same(cue: str, word: str) -> bool:
+    """Whether a cue stem finds a text stem: equal, or a long stem that the other only extends a little."""
+    if cue == word:
+        return True
+    short, long = (cue, word) if len(cue) < len(word) else (word, cue)
+    return len(short) >= 6 and long.startswith(short) and len(long) - len(short) <= 3
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # word, num or punct
+    text: str  # as written
+    stem: str  # words: the stem; numbers: the digits; punctuation: the mark
+    start: int  # place in the original text
+    end: int
+    suffix: str = ""  # numbers: k, m, b or % written right after the digits
+    glued: bool = False  # numbers: joined to a word by a hyphen ("ResNet-50", "10-second"): a name or a measure
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and punctuation marks of ``text``, with their places; everything else is space."""
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        if match.group("word"):
+            tokens.append(Token("word", match.group(0), stem(match.group(0)), start, end))
+        elif match.group("num"):
+            glued = (start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()) or (
+                end + 1 < len(text) and text[end] == "-" and text[end + 1].isalpha())
+            tokens.append(Token("num", match.group(0), match.group("num"), start, end,
+                                (match.group("suffix") or "").lower(), glued))
+        else:
+            tokens.append(Token("punct", match.group(0).strip(), match.group(0).strip(), start, end))
+    return tokens
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A cue phrase from ``questions.yaml`` as stems, with what finding it means and how much it weighs."""
+
+    stems: tuple[str, ...]
+    words: str  # as written in questions.yaml
+    weight: float
+    owner: str = ""  # the choice (or role) it points to
+
+    def find(self, text: "Text") -> list[tuple[int, int]]:
+        """Every (first, last) token index where the phrase occurs in ``text``."""
+        found = []
+        for first in text.places(self.stems[0]):
+            last = _rest(self.stems, text.tokens, first, len(text.tokens), GAP)
+            if last is not None:
+                found.append((first, last))
+        return found
+
+
+class Text:
+    """A sentence as tokens, indexed by stem so that each cue looks only where its first word is."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.tokens = tokenize(raw)
+        self._exact: dict[str, list[int]] = {}
+        self._head: dict[str, list[int]] = {}
+        for index, token in enumerate(self.tokens):
+            if token.kind == "word":
+                self._exact.setdefault(token.stem, []).append(index)
+                if len(token.stem) >= 6:
+                    self._head.setdefault(token.stem[:6], []).append(index)
+
+    def places(self, cue: str) -> list[int]:
+        """Indexes of the tokens whose stem the cue stem finds (see ``same``)."""
+        if len(cue) < 6:
+            return self._exact.get(cue, [])
+        return [i for i in self._head.get(cue[:6], []) if same(cue, self.tokens[i].stem)]
+
+    def span(self, first: int, last: int) -> str:
+        """The original words from token ``first`` to token ``last``."""
+        return self.raw[self.tokens[first].start: self.tokens[last].end]
+
+
+def _rest(stems: tuple[str, ...], tokens: list[Token], at: int, stop: int, gap: int) -> int | None:
+    for part in stems[1:]:
+        for step in range(1, gap + 2):
+            index = at + step
+            if index >= stop or tokens[index].kind == "punct":
+                return None
+            if same(part, tokens[index].stem):
+                at = index
+                break
+        else:
+            return None
+    return at
+
+
+def phrase(words: str, weight: float = 1.0, owner: str = "") -> Phrase | None:
+    """A cue as a Phrase; None for a cue with no words in it."""
+    stems = tuple(token.stem for token in tokenize(words) if token.kind != "punct")
+    return Phrase(stems, words, weight, owner) if stems else None
