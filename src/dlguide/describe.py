@@ -28,6 +28,8 @@ from dlguide.words import Phrase, Text, phrase
 SYNONYM, NAME, HINT = 3.0, 2.0, 1.0
 HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
 SURE_MARGIN = 1.5  # a sure reading weighs at least this many times the runner-up
+LEAD_REACH = 2  # words that may stand between a lead ("I want to") and the cue it introduces
+TOGETHER = 0.6  # two kinds are named together ('several_of') when the weaker has this share of the stronger
 MAX_CHARS = 20_000  # text beyond this is not read: a description, not a document
 
 
@@ -75,19 +77,20 @@ def _compiled(questions: dict[str, Question]):
             ]
             if question.reading:
                 said[question.id] = [(entry.value, [p for p in map(phrase, entry.words) if p]) for entry in question.reading.said]
-        cached = (questions, cues, compile_cues(questions), said)
+        leads = {question.id: [p for p in map(phrase, question.lead_words) if p] for question in questions.values()}
+        cached = (questions, cues, compile_cues(questions), said, leads)
         _COMPILED[id(questions)] = cached
     return cached[1:]
 
 
 def understand(text: str, questions: dict[str, Question]) -> Understood:
     """Read ``text`` for answers to ``questions``; unknown words are ignored, nothing is guessed twice."""
-    cues, number_cues, said = _compiled(questions)
+    cues, number_cues, said, leads = _compiled(questions)
     read = Text(text[:MAX_CHARS])
     found = Understood()
     for question in questions.values():
         if question.kind in ("choice", "multi"):
-            _read_choice(question, read, cues[question.id], found)
+            _read_choice(question, read, cues[question.id], found, _led(read, leads[question.id]))
     _read_numbers(read, questions, number_cues, found)
     for question_id, entries in said.items():
         for value, phrases in entries:
@@ -99,7 +102,19 @@ def understand(text: str, questions: dict[str, Question]) -> Understood:
     return found
 
 
-def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood) -> None:
+def _led(text: Text, leads: list[Phrase]) -> set[int]:
+    """Token indexes a lead phrase introduces: the few words right after "I want to"."""
+    led: set[int] = set()
+    for lead in leads:
+        for _, last in lead.find(text):
+            for index in range(last + 1, min(last + 2 + LEAD_REACH, len(text.tokens))):
+                if text.tokens[index].kind == "punct":
+                    break
+                led.add(index)
+    return led
+
+
+def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood, led: set[int]) -> None:
     barred = _barred(question, found)
     matches = [_Match(first, last, cue, cue.weight * (1 + 0.25 * (len(cue.stems) - 1)))
                for cue in cues if cue.owner not in barred for first, last in cue.find(text)]
@@ -113,6 +128,9 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
             kept.append(match)
             taken |= span
     kept.sort(key=lambda m: m.first)
+    for match in kept:
+        if match.first in led:
+            match.score *= 2
     for before, after in zip(kept, kept[1:]):
         if after.first == before.last + 1 and after.cue.owner != before.cue.owner:
             after.score += HEAD_BONUS
@@ -121,10 +139,13 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
         scores[match.cue.owner] = scores.get(match.cue.owner, 0.0) + match.score
     evidence = {choice: _best(kept, choice, text) for choice in scores}
     for choice in question.choices:
-        named = [c for c in choice.several_of if any(m.cue.owner == c and m.cue.weight >= NAME for m in kept)]
-        if len(named) >= 2:
-            scores[choice.id] = sum(scores.get(c, 0.0) for c in named)
-            evidence[choice.id] = " + ".join(evidence[c] for c in named if c in evidence)
+        named = sorted((c for c in choice.several_of if any(m.cue.owner == c and m.cue.weight >= NAME for m in kept)),
+                       key=lambda c: -scores.get(c, 0.0))
+        # Two kinds named about as strongly: "photos and their captions"; not "audio with transcripts".
+        together = [c for c in named if scores.get(c, 0.0) >= TOGETHER * scores.get(named[0], 0.0)]
+        if len(together) >= 2:
+            scores[choice.id] = sum(scores.get(c, 0.0) for c in together)
+            evidence[choice.id] = " + ".join(evidence[c] for c in together if c in evidence)
     if not scores:
         return
     if question.kind == "multi":

@@ -139,6 +139,11 @@ class Question(Strict):
     required: bool = Field(
         default=False, description="Whether a non-interactive run must be given it (no 'unknown' fallback)."
     )
+    lead_words: list[str] = Field(
+        default_factory=list,
+        description="Words that introduce this question's answer in a sentence ('I want to', 'the goal is to'): "
+        "a cue of one of its choices right after them counts double.",
+    )
     reading: "NumberCues | None" = Field(
         default=None,
         description="How a --describe sentence gives this number or fraction: the words around a number that "

@@ -7,7 +7,7 @@ run: Snowball's pure-Python English stemmer needs about 30 ms for that vocabular
 whole start-up, where these few string tests need about 3 ms. It only has to stem cues and text the same
 way, not to produce dictionary words.
 
-A ``Phrase`` matches tokens in order, stem against stem (a stem of six letters or more also matches a
+A ``Phrase`` matches tokens in order, stem against stem (a stem of seven letters or more also matches a
 longer stem it starts: "classif" finds "classifi"), with up to ``GAP`` other words between its words but
 never across a punctuation mark: "predict the monthly price" contains the phrase "predict price".
 """
@@ -35,11 +35,11 @@ _SUFFIXES = (
     ("ifying", "if"), ("ify", "if"), ("ators", "at"), ("ator", "at"), ("ative", "at"), ("ating", "at"),
     ("ated", "at"), ("ate", "at"), ("izing", ""), ("ising", ""), ("izer", ""), ("iser", ""), ("ized", ""),
     ("ised", ""), ("ize", ""), ("ise", ""), ("ions", ""), ("ion", ""), ("ive", ""), ("ings", ""), ("ing", ""),
-    ("ers", ""), ("er", ""), ("ed", ""), ("ly", ""), ("ory", "or"), ("ary", "ar"),
+    ("ors", ""), ("or", ""), ("ers", ""), ("er", ""), ("ed", ""), ("ly", ""), ("ory", "or"), ("ary", "ar"),
 )
 _KEEP = {"news", "series", "species", "mass", "gas", "bus", "less", "lens", "ios", "windows", "us", "its", "this",
          "has", "was", "is", "as", "yes", "plus", "focus", "bias", "corpus", "status", "census", "virus", "atlas",
-         "process", "access", "business"}
+         "process", "access", "business", "customer", "project", "projects", "reading", "readings"}
 
 
 @lru_cache(maxsize=8192)
@@ -75,7 +75,7 @@ def same(cue: str, word: str) -> bool:
     if cue == word:
         return True
     short, long = (cue, word) if len(cue) < len(word) else (word, cue)
-    return len(short) >= 6 and long.startswith(short) and len(long) - len(short) <= 3
+    return len(short) >= 7 and long.startswith(short) and len(long) - len(short) <= 3
 
 
 @dataclass(frozen=True)
@@ -136,14 +136,14 @@ class Text:
         for index, token in enumerate(self.tokens):
             if token.kind == "word":
                 self._exact.setdefault(token.stem, []).append(index)
-                if len(token.stem) >= 6:
-                    self._head.setdefault(token.stem[:6], []).append(index)
+                if len(token.stem) >= 7:
+                    self._head.setdefault(token.stem[:7], []).append(index)
 
     def places(self, cue: str) -> list[int]:
         """Indexes of the tokens whose stem the cue stem finds (see ``same``)."""
-        if len(cue) < 6:
+        if len(cue) < 7:
             return self._exact.get(cue, [])
-        return [i for i in self._head.get(cue[:6], []) if same(cue, self.tokens[i].stem)]
+        return [i for i in self._head.get(cue[:7], []) if same(cue, self.tokens[i].stem)]
 
     def span(self, first: int, last: int) -> str:
         """The original words from token ``first`` to token ``last``."""
