@@ -8,6 +8,7 @@ in ``reading``, which words around a number give it that role. This module only 
   more; where phrases overlap the longer one keeps the words; in a compound such as "transaction graph" the
   last noun, the head, counts one more). The heaviest choice wins; it is *sure* when it has a synonym's
   weight and clearly beats the runner-up, else it is a guess that an interactive run confirms;
+- a choice with ``outranks`` takes the evidence of its parts where it is named itself (video frames);
 - a choice with ``several_of`` wins when two of those choices are each named ("photos and their captions");
   a choice with ``applies_when`` is never picked where its condition on earlier answers is false;
 - numbers take the role their neighbouring words give them (``dlguide.describe_numbers``).
@@ -139,6 +140,10 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
         scores[match.cue.owner] = scores.get(match.cue.owner, 0.0) + match.score
     evidence = {choice: _best(kept, choice, text) for choice in scores}
     for choice in question.choices:
+        if choice.outranks and any(m.cue.owner == choice.id and m.cue.weight >= NAME for m in kept):
+            for part in choice.outranks:
+                scores[choice.id] += scores.pop(part, 0.0)
+    for choice in question.choices:
         named = sorted((c for c in choice.several_of if any(m.cue.owner == c and m.cue.weight >= NAME for m in kept)),
                        key=lambda c: -scores.get(c, 0.0))
         # Two kinds named about as strongly: "photos and their captions"; not "audio with transcripts".
@@ -183,8 +188,11 @@ def _read_numbers(text: Text, questions: dict[str, Question], cues: list, found:
     deferred: list[tuple[Quantity, list]] = []  # counts of a part ("150 of them labelled"): need the whole first
     for quantity in quantities(text):
         if quantity.glued:
-            found.ignored.append(f"'{_glued_words(text, quantity)}' (part of a name or a measure)")
+            what = "a year" if quantity.first == quantity.last and _glued_words(text, quantity) == quantity.words else "part of a name or a measure"
+            found.ignored.append(f"'{_glued_words(text, quantity)}' ({what})")
             continue
+        if not quantity.shown and not quantity.share:
+            continue  # "two handwritten digits", "several networks": small words, not sizes or lengths
         options = roles(text, quantity, cues)
         if options and _is_part(options[0], quantity):
             deferred.append((quantity, options))

@@ -83,7 +83,23 @@ def _digits(text: Text, index: int) -> Quantity | None:
     ratio = _one_in(text, index, value)
     if ratio is not None:
         return ratio
+    if _is_year(text, index, last, value):
+        return Quantity(index, last, value, False, text.span(index, last), shown, glued=True)
     return Quantity(index, last, value, share, text.span(index, last), shown, token.glued)
+
+
+_YEAR_BEFORE = {"in", "since", "from", "until", "till", "to", "by", "year", "circa", "between", "and", "during"}
+
+
+def _is_year(text: Text, index: int, last: int, value: float) -> bool:
+    """ "in 2019", "BraTS 2020", "2011-2016": a year, not a count; "2000 reviews" stays a count."""
+    token = text.tokens[index]
+    if last != index or token.suffix or not token.text.isdigit() or not 1950 <= value <= 2049:
+        return False
+    before = text.tokens[index - 1] if index > 0 else None
+    if before is None or before.kind != "word":
+        return bool(before and before.text == "(") or token.glued
+    return before.text.lower() in _YEAR_BEFORE or (before.text[:1].isupper() and index > 1 and text.tokens[index - 2].kind != "punct")
 
 
 def _tail(text: Text, index: int, value: float) -> tuple[int, float, bool]:
@@ -129,6 +145,8 @@ def _spelled(text: Text, index: int) -> Quantity | None:
     for pattern in _LONGEST_FIRST:
         if words[: len(pattern)] != pattern:
             continue
+        if pattern == ("all",) and index > 0 and tokens[index - 1].text.lower() == "at":
+            return None  # "no labels at all"
         last = index + len(pattern) - 1
         if pattern in _VAGUE:
             magnitude_last, magnitude = _magnitudes(text, last + 1)

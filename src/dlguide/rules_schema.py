@@ -109,6 +109,11 @@ class Choice(Strict):
         description="Condition on answers read before this question; where it is false the reader never picks "
         "this choice, e.g. boxes around objects only for images.",
     )
+    outranks: list[str] = Field(
+        default_factory=list,
+        description="Other choices of the same question that are parts of this one: where this choice is named, "
+        "their evidence counts for it (the frames of a video are images).",
+    )
     several_of: list[str] = Field(
         default_factory=list,
         description="Other choices of the same question: a sentence that names two or more of them means this "
@@ -169,9 +174,10 @@ class Question(Strict):
         if self.reading is not None and self.reading.share_of and self.kind != "fraction":
             raise ValueError("'share_of' turns a count into a fraction; only a 'fraction' question takes it")
         for choice in self.choices:
-            strangers = set(choice.several_of) - set(self.choice_ids()) | ({choice.id} & set(choice.several_of))
+            named = {*choice.several_of, *choice.outranks}
+            strangers = named - set(self.choice_ids()) | ({choice.id} & named)
             if strangers:
-                raise ValueError(f"choice {choice.id!r}: several_of names {sorted(strangers)}, "
+                raise ValueError(f"choice {choice.id!r}: several_of or outranks names {sorted(strangers)}, "
                                  f"expected other choices of this question ({', '.join(self.choice_ids())})")
         return self
 
