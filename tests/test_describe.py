@@ -97,3 +97,94 @@ def test_synonyms_come_from_questions_yaml(kb_copy):
 def test_numbers_that_measure_something_else_are_not_counts(questions, sentence, expected):
     answers = understand(sentence, questions).answers
     assert {key: answers.get(key) for key in expected} == expected
+
+
+# ---- issue 7: sentences written by people who never saw questions.yaml ---------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("we want something that generates new furniture designs", {"task": "generate"}),
+        ("outline every pallet with a bounding box", {"task": "detect"}),
+        ("40 attributes per flat, estimate the monthly rent", {"data": "tabular", "task": "regress"}),
+        ("work out which subscribers will leave", {"task": "classify"}),
+        ("a classifier for leaf crops", {"task": "classify"}),
+        ("proteins as residues and their contacts", {"data": "graph"}),
+    ],
+)
+def test_reads_what_a_person_sees_at_once(questions, text, expected):
+    answers = understand(text, questions).answers
+    assert {key: answers.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "text, task",
+    [("a generator of faces", "generate"), ("face generation", "generate"), ("it generates faces", "generate"),
+     ("classification of x-rays", "classify"), ("an x-ray classifier", "classify"), ("x-rays classified by", "classify"),
+     ("segmentation of tumours", "segment"), ("segmenting tumours", "segment"),
+     ("forecasting the load", "forecast"), ("a load forecaster", "forecast")],
+)
+def test_word_forms_find_the_same_answer(questions, text, task):
+    assert understand(text, questions).answers.get("task") == task
+
+
+@pytest.mark.parametrize(
+    "text, ignored",
+    [
+        ("9 output categories of photos", "'9' (no role)"),
+        ("photos, accuracy of 0.93 with a learning rate of 0.001", "'0.001' (no role)"),
+        ("fine-tune a ResNet-50 on photos", "'ResNet-50' (part of a name or a measure)"),
+        ("top-5 error on photos", "'top-5' (part of a name or a measure)"),
+        ("photos in 12 classes", "'12' (no role)"),
+        ("3 GPUs for the photos", "'3' (no role)"),
+        ("photos taken in 2019", "'2019' (a year)"),
+        ("0 photos", "'0' (out of range for samples)"),
+    ],
+)
+def test_numbers_without_a_role_are_ignored_and_listed(questions, text, ignored):
+    found = understand(text, questions)
+    assert "samples" not in found.answers
+    assert ignored in found.ignored
+
+
+@pytest.mark.parametrize(
+    "text, labeled",
+    [("500 photos, zero labeled", 0.0), ("500 photos, none of them labeled", 0.0), ("500 photos, no labels at all", 0.0),
+     ("1 in 20 photos is labelled", 0.05), ("500 photos, 0.2 labeled", 0.2), ("10% annotated", 0.1),
+     ("500 photos, mostly unlabeled", 0.05), ("10% labeled and the rest unlabeled", 0.1)],
+)
+def test_labelled_share_in_words(questions, text, labeled):
+    assert understand(text, questions).answers.get("labeled") == labeled
+
+
+def test_a_run_of_digits_is_out_of_range_not_an_overflow(questions):
+    found = understand("9" * 400 + " images and 1e999 more", questions)
+    assert "samples" not in found.answers
+    assert any("out of range for samples" in line and len(line) < 80 for line in found.ignored)
+
+
+def test_weak_evidence_is_a_guess(questions):
+    found = understand("a classifier for leaf crops", questions)
+    assert found.answers["data"] == "image" and "data" in found.unsure
+    sure = understand("800 chest x-rays", questions)
+    assert sure.answers["data"] == "image" and not sure.unsure
+
+
+def test_a_description_of_media_together_is_multimodal_but_speech_with_transcripts_is_audio(questions):
+    assert understand("10k photos and their captions", questions).answers["data"] == "multimodal"
+    assert understand("1000 hours of speech audio with transcripts", questions).answers["data"] == "audio"
+
+
+def test_boxes_are_for_pictures_only(questions):
+    assert understand("detection of fraud in bank transactions", questions).answers["task"] == "classify"
+    assert understand("detection of pedestrians in dashcam video", questions).answers["task"] == "detect"
+
+
+def test_stemmer_keeps_words_that_only_look_derived():
+    from dlguide.words import same, stem
+
+    assert len({stem(w) for w in ("label", "labels", "labeled", "labelled", "labeling", "labelling")}) == 1
+    assert len({stem(w) for w in ("generate", "generates", "generated", "generation", "generator", "generative")}) == 1
+    assert stem("customers") != stem("custom")
+    assert not same(stem("class"), stem("classify"))
+    assert same(stem("detect"), stem("detector")) and same(stem("segment"), stem("segmentation"))

@@ -39,7 +39,7 @@ _SUFFIXES = (
 )
 _KEEP = {"news", "series", "species", "mass", "gas", "bus", "less", "lens", "ios", "windows", "us", "its", "this",
          "has", "was", "is", "as", "yes", "plus", "focus", "bias", "corpus", "status", "census", "virus", "atlas",
-         "process", "access", "business", "customer", "project", "projects", "reading", "readings"}
+         "process", "access", "business", "customer", "project", "reading", "readings"}
 
 
 @lru_cache(maxsize=8192)
