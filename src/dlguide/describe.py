@@ -19,12 +19,11 @@ ignored and why. It never asks and never fails: what it cannot tell stays open.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from dlguide.describe_numbers import Quantity, compile_cues, quantities, roles
 from dlguide.rules_schema import Profile, Question
-from dlguide.words import Phrase, Text, phrase
+from dlguide.words import Phrase, Text, cached_stems, phrase
 
 SYNONYM, NAME, HINT = 3.0, 2.0, 1.0
 HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
@@ -34,14 +33,14 @@ TOGETHER = 0.6  # two kinds are named together ('several_of') when the weaker ha
 MAX_CHARS = 20_000  # text beyond this is not read: a description, not a document
 
 
-@dataclass
 class Understood:
     """What a sentence said: answers by question id, the words each came from, and what was unclear."""
 
-    answers: dict[str, Any] = field(default_factory=dict)
-    evidence: dict[str, str] = field(default_factory=dict)
-    unsure: set[str] = field(default_factory=set)  # answers read from weak evidence: confirm before use
-    ignored: list[str] = field(default_factory=list)  # numbers that answered nothing, with the reason
+    def __init__(self) -> None:
+        self.answers: dict[str, Any] = {}
+        self.evidence: dict[str, str] = {}
+        self.unsure: set[str] = set()  # answers read from weak evidence: confirm before use
+        self.ignored: list[str] = []  # numbers that answered nothing, with the reason
 
     def put(self, question_id: str, value: Any, words: str, *, sure: bool = True) -> bool:
         if question_id in self.answers:
@@ -53,35 +52,49 @@ class Understood:
         return True
 
 
-@dataclass
 class _Match:
-    first: int
-    last: int
-    cue: Phrase
-    score: float
+    __slots__ = ("first", "last", "cue", "score")
+
+    def __init__(self, first: int, last: int, cue: Phrase, score: float) -> None:
+        self.first, self.last, self.cue, self.score = first, last, cue, score
 
 
 _COMPILED: dict[int, tuple[dict[str, Question], dict[str, list[Phrase]], list, dict]] = {}
 
 
 def _compiled(questions: dict[str, Question]):
-    """The cue phrases of every question, stemmed once per knowledge base and process."""
+    """The cue phrases of every question, stemmed once per vocabulary (see ``words.cached_stems``)."""
     cached = _COMPILED.get(id(questions))
-    if cached is None or cached[0] is not questions:
-        cues: dict[str, list[Phrase]] = {}
-        said: dict[str, list[tuple[float, list[Phrase]]]] = {}
-        for question in questions.values():
-            cues[question.id] = [
-                p for choice in question.choices
-                for weight, words in ((SYNONYM, choice.synonyms), (NAME, choice.names), (HINT, choice.hints))
-                for p in (phrase(w, weight, choice.id) for w in words) if p
-            ]
-            if question.reading:
-                said[question.id] = [(entry.value, [p for p in map(phrase, entry.words) if p]) for entry in question.reading.said]
-        leads = {question.id: [p for p in map(phrase, question.lead_words) if p] for question in questions.values()}
-        cached = (questions, cues, compile_cues(questions), said, leads)
-        _COMPILED[id(questions)] = cached
+    if cached is not None and cached[0] is questions:
+        return cached[1:]
+    vocabulary = sorted({w for question in questions.values() for w in _cue_words(question)})
+    known = cached_stems(vocabulary)
+    cues: dict[str, list[Phrase]] = {}
+    said: dict[str, list[tuple[float, list[Phrase]]]] = {}
+    for question in questions.values():
+        cues[question.id] = [
+            p for choice in question.choices
+            for weight, words in ((SYNONYM, choice.synonyms), (NAME, choice.names), (HINT, choice.hints))
+            for p in (phrase(w, weight, choice.id, known) for w in words) if p
+        ]
+        if question.reading:
+            said[question.id] = [(entry.value, [p for p in (phrase(w, known=known) for w in entry.words) if p])
+                                 for entry in question.reading.said]
+    leads = {question.id: [p for p in (phrase(w, known=known) for w in question.lead_words) if p]
+             for question in questions.values()}
+    cached = (questions, cues, compile_cues(questions, known), said, leads)
+    _COMPILED[id(questions)] = cached
     return cached[1:]
+
+
+def _cue_words(question: Question):
+    for choice in question.choices:
+        yield from (*choice.synonyms, *choice.names, *choice.hints)
+    yield from question.lead_words
+    if question.reading:
+        yield from (*question.reading.after, *question.reading.before)
+        for entry in question.reading.said:
+            yield from entry.words
 
 
 def understand(text: str, questions: dict[str, Question]) -> Understood:

@@ -13,7 +13,6 @@ cue names (``share_of``). A number with no role, one out of its role's range, or
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from dlguide.rules_schema import Question
 from dlguide.words import Phrase, Text, phrase
@@ -41,15 +40,18 @@ _COUNTS_ALONE = {("several",), ("a", "dozen"), ("dozens", "of"), ("a", "handful"
 _LONGEST_FIRST = sorted({**_VAGUE, **_SHARES}, key=len, reverse=True)
 
 
-@dataclass
 class Quantity:
-    first: int  # token indexes of its first and last word
-    last: int
-    value: float
-    share: bool  # a part of a whole (10%, a tenth), not a count
-    words: str  # as written
-    shown: bool  # digits or a magnitude ("2k", "two million"): listed when ignored; "one", "a few" are not
-    glued: bool = False  # part of a name or a measure ("ResNet-50", "10-second")
+    """A number found in the text, whatever its form, before it has a role."""
+
+    __slots__ = ("first", "last", "value", "share", "words", "shown", "glued")
+
+    def __init__(self, first: int, last: int, value: float, share: bool, words: str, shown: bool, glued: bool = False):
+        self.first, self.last = first, last  # token indexes of its first and last word
+        self.value = value
+        self.share = share  # a part of a whole (10%, a tenth), not a count
+        self.words = words  # as written
+        self.shown = shown  # digits or a magnitude ("2k", "two million"): listed when ignored; "one", "a few" are not
+        self.glued = glued  # part of a name, a measure or a year ("ResNet-50", "10-second", "in 2019")
 
 
 def quantities(text: Text) -> list[Quantity]:
@@ -67,10 +69,8 @@ def quantities(text: Text) -> list[Quantity]:
 
 def _digits(text: Text, index: int) -> Quantity | None:
     token = text.tokens[index]
-    raw = token.stem.replace(" ", "")
-    try:
-        value = float(raw.replace(",", ""))
-    except ValueError:
+    value = _number(token.stem)
+    if value is None:
         return None
     last, shown = index, True
     if token.suffix == "%":
@@ -102,6 +102,14 @@ def _is_year(text: Text, index: int, last: int, value: float) -> bool:
     return before.text.lower() in _YEAR_BEFORE or (before.text[:1].isupper() and index > 1 and text.tokens[index - 2].kind != "punct")
 
 
+def _number(digits: str) -> float | None:
+    """ "10,000", "12 000", "1.5", "0.001" as a float; a page of digits is inf, never an OverflowError."""
+    try:
+        return float(digits.replace(",", "").replace(" ", ""))
+    except ValueError:
+        return None
+
+
 def _tail(text: Text, index: int, value: float) -> tuple[int, float, bool]:
     """Magnitude words after a number ("2 million", "3 thousand"), or "percent": the value they make."""
     tokens, last = text.tokens, index
@@ -128,7 +136,8 @@ def _one_in(text: Text, index: int, value: float) -> Quantity | None:
     skip = len(words) - len(rest)
     if rest and index + 1 + skip < len(tokens):
         target = tokens[index + 1 + skip]
-        denominator = _DENOMINATORS.get(target.text.lower()) or (float(target.stem.replace(",", "")) if target.kind == "num" and not target.suffix else None)
+        denominator = _DENOMINATORS.get(target.text.lower()) or (
+            _number(target.stem) if target.kind == "num" and not target.suffix else None)
         if denominator:
             return Quantity(index, index + 1 + skip, 1 / denominator, True, text.span(index, index + 1 + skip), False)
     return None
@@ -182,35 +191,38 @@ def _magnitudes(text: Text, index: int) -> tuple[int, float]:
 
 # ---- roles --------------------------------------------------------------------------------------------
 
-@dataclass
 class Cues:
     """One question's number cues, compiled."""
 
-    question: Question
-    after: list[Phrase]
-    before: list[Phrase]
-    not_after: set[str]
+    __slots__ = ("question", "after", "before", "not_after")
+
+    def __init__(self, question: Question, after: list[Phrase], before: list[Phrase], not_after: set[str]) -> None:
+        self.question, self.after, self.before, self.not_after = question, after, before, not_after
 
 
-def compile_cues(questions: dict[str, Question]) -> list[Cues]:
+def compile_cues(questions: dict[str, Question], known: dict[str, list[str]] | None = None) -> list[Cues]:
     compiled = []
     for question in questions.values():
         reading = question.reading
         if reading is None:
             continue
         borrowed = [w for qid in reading.after_synonyms_of for c in questions[qid].choices for w in c.synonyms]
-        after = [p for p in (phrase(words) for words in dict.fromkeys([*reading.after, *borrowed])) if p]
-        before = [p for p in (phrase(words) for words in reading.before) if p]
+        after = [p for p in (phrase(words, known=known) for words in dict.fromkeys([*reading.after, *borrowed])) if p]
+        before = [p for p in (phrase(words, known=known) for words in reading.before) if p]
         compiled.append(Cues(question, after, before, {w.lower() for w in reading.not_after}))
     return compiled
 
 
-@dataclass
 class Role:
-    question: Question
-    distance: int  # words between the number and its cue
-    cue: str  # the cue's words as written in the text
-    length: int  # words in the cue: a longer cue is more specific
+    """A role a number may take: the question it answers, and the cue that says so."""
+
+    __slots__ = ("question", "distance", "cue", "length")
+
+    def __init__(self, question: Question, distance: int, cue: str, length: int) -> None:
+        self.question = question
+        self.distance = distance  # words between the number and its cue
+        self.cue = cue  # the number and its cue, as written in the text
+        self.length = length  # words in the cue: a longer cue is more specific
 
 
 def roles(text: Text, quantity: Quantity, cues: list[Cues]) -> list[Role]:
