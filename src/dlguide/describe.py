@@ -28,6 +28,7 @@ from dlguide.words import Phrase, Text, cached_stems, phrase
 SYNONYM, NAME, HINT = 3.0, 2.0, 1.0
 HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
 SURE_MARGIN = 1.5  # a sure reading weighs at least this many times the runner-up
+REPEAT = 0.25  # what each repetition of the same words adds, as a share of the first
 LEAD_REACH = 2  # words that may stand between a lead ("I want to") and the cue it introduces
 TOGETHER = 0.6  # two kinds are named together ('several_of') when the weaker has this share of the stronger
 MAX_CHARS = 20_000  # text beyond this is not read: a description, not a document
@@ -149,8 +150,12 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
         if after.first == before.last + 1 and after.cue.owner != before.cue.owner:
             after.score += HEAD_BONUS
     scores: dict[str, float] = {}
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for match in kept:
-        scores[match.cue.owner] = scores.get(match.cue.owner, 0.0) + match.score
+        # Saying a word again adds little: "generated ... generated ... generated" is one cue, not three.
+        again = (match.cue.owner, tuple(text.tokens[i].stem for i in range(match.first, match.last + 1)))
+        scores[match.cue.owner] = scores.get(match.cue.owner, 0.0) + match.score * (REPEAT if again in seen else 1.0)
+        seen.add(again)
     evidence = {choice: _best(kept, choice, text) for choice in scores}
     for choice in question.choices:
         if choice.outranks and any(m.cue.owner == choice.id and m.cue.weight >= NAME for m in kept):
