@@ -7,9 +7,9 @@ run: Snowball's pure-Python English stemmer needs about 30 ms for that vocabular
 whole start-up, where these few string tests need about 3 ms. It only has to stem cues and text the same
 way, not to produce dictionary words.
 
-A ``Phrase`` matches tokens in order, stem against stem (a stem of seven letters or more also matches a
-longer stem it starts: "classif" finds "classifi"), with up to ``GAP`` other words between its words but
-never across a punctuation mark: "predict the monthly price" contains the phrase "predict price".
+A ``Phrase`` matches tokens in order, stem against stem (a cue stem of seven letters or more also finds a
+slightly longer stem it starts: "segment" finds "segmentat"), with up to ``GAP`` other words between its
+words but never across a punctuation mark: "predict the monthly price" contains "predict price".
 """
 
 from __future__ import annotations
@@ -72,11 +72,12 @@ def stem(word: str) -> str:
 
 
 def same(cue: str, word: str) -> bool:
-    """Whether a cue stem finds a text stem: equal, or a long stem that the other only extends a little."""
-    if cue == word:
-        return True
-    short, long = (cue, word) if len(cue) < len(word) else (word, cue)
-    return len(short) >= 7 and long.startswith(short) and len(long) - len(short) <= 3
+    """Whether a cue stem finds a text stem: equal, or a long cue stem that the word only extends a little.
+
+    One way only: the cue "detect" finds "detector", but the cue "segmentation" does not find a river's
+    "segment".
+    """
+    return cue == word or (len(cue) >= 7 and word.startswith(cue) and len(word) - len(cue) <= 3)
 
 
 # Plain classes with __slots__, not dataclasses: a dataclass writes and compiles its methods at import,
@@ -154,7 +155,7 @@ class Text:
         """Indexes of the tokens whose stem the cue stem finds (see ``same``)."""
         if len(cue) < 7:
             return self._exact.get(cue, [])
-        return [i for i in self._head.get(cue[:7], []) if same(cue, self.tokens[i].stem)]
+        return [i for i in self._head.get(cue[:7], []) if same(cue, self.tokens[i].stem)]  # longer words only
 
     def span(self, first: int, last: int) -> str:
         """The original words from token ``first`` to token ``last``."""
