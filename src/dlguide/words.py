@@ -146,7 +146,7 @@ class Text:
         self._exact: dict[str, list[int]] = {}
         self._head: dict[str, list[int]] = {}
         for index, token in enumerate(self.tokens):
-            if token.kind == "word":
+            if token.kind != "punct":  # numbers too: "2080 ti", "8 gpus"
                 self._exact.setdefault(token.stem, []).append(index)
                 if len(token.stem) >= 7:
                     self._head.setdefault(token.stem[:7], []).append(index)
