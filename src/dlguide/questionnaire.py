@@ -1,13 +1,16 @@
 """The only module that prompts: flags, an answers file and free text become one validated profile.
 
-Every answer, whether typed as a flag, read from a saved YAML file, found in a ``--describe`` sentence
-or picked from a menu, goes through ``parse_answer``, so a bad value fails the same way everywhere: a
-usage error (exit 2) listing what is allowed, with a did-you-mean. Precedence is answers file, then the
-sentence, then flags. What is still open is asked one question at a time ("question 2 of 5") when the
-run is interactive, skipping questions that do not apply (``ask_when``); otherwise it takes "unknown",
-except for required questions, whose absence is a usage error. The prompt function is injected
-(``Prompter``) so tests drive it; ``TerminalPrompter`` is the real one (arrow keys in raw mode on stderr,
-a numbered menu where raw mode is unavailable). Ctrl-C surfaces as ``KeyboardInterrupt`` for the CLI.
+Every answer, whether typed as a flag (a named one or ``--set ID=VALUE``), read from a saved YAML file,
+found in a ``--describe`` sentence or picked from a menu, goes through ``parse_answer``, so a bad value
+fails the same way everywhere: a usage error (exit 2) listing what is allowed, with a did-you-mean, and
+every number checked against its question's range before anything else is done with it. Precedence is
+answers file, then the sentence, then flags; ``gather`` says what it decided on stderr: what the sentence
+was read as, which flag overrode it, which numbers it ignored, which answers do not apply (a sequence
+length for images) and were dropped. What is still open is asked one question at a time ("question 2 of
+5") when the run is interactive, skipping questions that do not apply (``ask_when``); an unsure reading
+of the sentence is offered as its question's default. Otherwise, and when input ends (Ctrl-D), open
+questions take "unknown", except required ones, whose absence is a usage error. The prompt function is
+injected (``Prompter``) so tests drive it; ``dlguide.prompter.TerminalPrompter`` is the real one.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from typing import Any, Callable, Protocol
 
 from dlguide.errors import FileExistsRefusal, UnknownNameError, UsageError
 from dlguide.kb import dump_yaml, read_yaml
-from dlguide.prompter import TerminalPrompter  # noqa: F401 - the real Prompter, re-exported
 from dlguide.rules_schema import UNKNOWN, Answer, Profile, Question
 
 _DONT_KNOW = {UNKNOWN, "?", "dont-know", "don't know", "dont know", "idk", "none", ""}

@@ -44,19 +44,13 @@ def recommend(
     from dlguide import engine, questionnaire, render_recommend
     from dlguide import kb as knowledge
     from dlguide.output import emit, emit_json, emit_markdown, note
+    from dlguide.prompter import TerminalPrompter
 
     fmt = output_format(as_json, as_markdown)
     base = knowledge.load(kb)
     engine.check_ready(base)
-    # Every option named after a question answers it; --set answers any question, new ones too.
-    flags = {name: value for name, value in ctx.params.items() if name in base.questions}
-    flags = {qid: ([p for item in value for p in item.split(",")] if isinstance(value, (list, tuple)) else value) for qid, value in flags.items()}
-    sources = {}
-    for qid, value in questionnaire.parse_set(set_ or [], base.questions).items():
-        if flags.get(qid) not in (None, []):
-            raise UsageError(f"--set {qid}: {questionnaire.flag_name(qid)} is given too; give the answer once")
-        flags[qid], sources[qid] = value, f"--set {qid}"
-    prompter = questionnaire.TerminalPrompter() if not no_input and sys.stdin.isatty() else None
+    flags, sources = _flags(ctx.params, set_ or [], base.questions)
+    prompter = TerminalPrompter() if not no_input and sys.stdin.isatty() else None
     gathered = questionnaire.gather(base.questions, flags=flags, answers_file=answers, describe=describe, prompter=prompter,
                                     tell=note, flag_sources=sources)
     result = engine.recommend(base, gathered.profile)
@@ -67,6 +61,25 @@ def recommend(
      "rich": lambda: emit(render_recommend.to_rich(result, explain=explain))}[fmt]()
     # Only a conversation ends with an offer: not a fully-flagged run, and never into a JSON or Markdown pipe.
     return _offer_demo(prompter, base, result.ranking[0]) if prompter and gathered.asked and fmt == "rich" else 0
+
+
+def _flags(params: dict, set_items: list[str], questions: dict) -> tuple[dict, dict]:
+    """Raw answers by question id, and the option each came from.
+
+    Every option named after a question answers it; ``--set ID=VALUE`` answers any question in
+    questions.yaml, new ones too. No question id is written here.
+    """
+    from dlguide import questionnaire
+
+    flags = {name: value for name, value in params.items() if name in questions}
+    flags = {qid: ([p for item in value for p in item.split(",")] if isinstance(value, (list, tuple)) else value)
+             for qid, value in flags.items()}
+    sources = {}
+    for qid, value in questionnaire.parse_set(set_items, questions).items():
+        if flags.get(qid) not in (None, []):
+            raise UsageError(f"--set {qid}: {questionnaire.flag_name(qid)} is given too; give the answer once")
+        flags[qid], sources[qid] = value, f"--set {qid}"
+    return flags, sources
 
 
 def _offer_demo(prompter, base, top) -> int:
