@@ -29,7 +29,12 @@ SYNONYM, NAME, HINT = 3.0, 2.0, 1.0
 HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
 SURE_MARGIN = 1.5  # a sure reading weighs at least this many times the runner-up
 REPEAT = 0.25  # what each repetition of the same words adds, as a share of the first
-LEAD_REACH = 2  # words that may stand between a lead ("I want to") and the cue it introduces
+LEAD_REACH = 2
+LEAD_FACTOR = 2.0  # a cue right after a lead ("I want to") counts this many times
+# English words that deny what follows: "rather than a recogniser", "I don't want classification".
+NEGATIONS = {"not", "don't", "dont", "doesn't", "isn't", "aren't", "never", "instead", "rather", "without", "nor",
+             "except", "unlike", "no"}
+NEGATION_REACH = 2  # words that may stand between a negation and the cue it denies  # words that may stand between a lead ("I want to") and the cue it introduces
 TOGETHER = 0.6  # two kinds are named together ('several_of') when the weaker has this share of the stronger
 MAX_CHARS = 20_000  # text beyond this is not read: a description, not a document
 
@@ -145,7 +150,8 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
     kept.sort(key=lambda m: m.first)
     for match in kept:
         if match.first in led:
-            match.score *= 2
+            match.score *= LEAD_FACTOR
+    kept = [m for m in kept if not _denied(text, m.first)]
     for before, after in zip(kept, kept[1:]):
         if after.first == before.last + 1 and after.cue.owner != before.cue.owner:
             after.score += HEAD_BONUS
@@ -182,6 +188,17 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
     runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
     sure = scores[top] >= SYNONYM and scores[top] >= SURE_MARGIN * runner_up
     found.put(question.id, top, evidence[top], sure=sure)
+
+
+def _denied(text: Text, first: int) -> bool:
+    """Whether a negation stands just before token ``first`` in the same clause."""
+    for index in range(first - 1, max(first - 2 - NEGATION_REACH, -1), -1):
+        token = text.tokens[index]
+        if token.kind == "punct":
+            return False
+        if token.text.lower().replace("’", "'") in NEGATIONS:
+            return True
+    return False
 
 
 def _barred(question: Question, found: Understood) -> set[str]:
