@@ -8,6 +8,8 @@ in ``reading``, which words around a number give it that role. This module only 
   more; where phrases overlap the longer one keeps the words; in a compound such as "transaction graph" the
   last noun, the head, counts one more). The heaviest choice wins; it is *sure* when it has a synonym's
   weight and clearly beats the runner-up, else it is a guess that an interactive run confirms;
+- a cue right after one of the question's ``lead_words`` ("I want to") counts double; one right after a
+  negation ("rather than", "not") counts nothing, and saying the same words again adds only a quarter;
 - a choice with ``outranks`` takes the evidence of its parts where it is named itself (video frames);
 - a choice with ``several_of`` wins when two of those choices are each named ("photos and their captions");
   a choice with ``applies_when`` is never picked where its condition on earlier answers is false;
@@ -29,12 +31,12 @@ SYNONYM, NAME, HINT = 3.0, 2.0, 1.0
 HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
 SURE_MARGIN = 1.5  # a sure reading weighs at least this many times the runner-up
 REPEAT = 0.25  # what each repetition of the same words adds, as a share of the first
-LEAD_REACH = 2
+LEAD_REACH = 2  # words that may stand between a lead ("I want to") and the cue it introduces
 LEAD_FACTOR = 2.0  # a cue right after a lead ("I want to") counts this many times
 # English words that deny what follows: "rather than a recogniser", "I don't want classification".
 NEGATIONS = {"not", "don't", "dont", "doesn't", "isn't", "aren't", "never", "instead", "rather", "without", "nor",
              "except", "unlike", "no"}
-NEGATION_REACH = 2  # words that may stand between a negation and the cue it denies  # words that may stand between a lead ("I want to") and the cue it introduces
+NEGATION_REACH = 2  # words that may stand between a negation and the cue it denies
 TOGETHER = 0.6  # two kinds are named together ('several_of') when the weaker has this share of the stronger
 MAX_CHARS = 20_000  # text beyond this is not read: a description, not a document
 
@@ -135,9 +137,28 @@ def _led(text: Text, leads: list[Phrase]) -> set[int]:
 
 
 def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood, led: set[int]) -> None:
-    barred = _barred(question, found)
+    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in _barred(question, found)], led)
+    evidence = {choice: _best(kept, choice, text) for choice in scores}
+    _combine(question, kept, scores, evidence)
+    if not scores:
+        return
+    if question.kind == "multi":
+        chosen = [c.id for c in question.choices if scores.get(c.id, 0.0) >= NAME]
+        if chosen:
+            chosen.sort(key=lambda c: min(m.first for m in kept if m.cue.owner == c))
+            found.put(question.id, chosen, ", ".join(evidence[c] for c in chosen))
+        return
+    ranked = sorted(scores, key=lambda c: (-scores[c], min((m.first for m in kept if m.cue.owner == c), default=0)))
+    top = ranked[0]
+    runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+    sure = scores[top] >= SYNONYM and scores[top] >= SURE_MARGIN * runner_up
+    found.put(question.id, top, evidence[top], sure=sure)
+
+
+def _weigh(text: Text, cues: list[Phrase], led: set[int]) -> tuple[list[_Match], dict[str, float]]:
+    """The cue matches that count, and each choice's weight of evidence."""
     matches = [_Match(first, last, cue, cue.weight * (1 + 0.25 * (len(cue.stems) - 1)))
-               for cue in cues if cue.owner not in barred for first, last in cue.find(text)]
+               for cue in cues for first, last in cue.find(text)]
     # A longer phrase keeps its words: "anomaly detection" is not also "detection", "no gpu" not "gpu".
     matches.sort(key=lambda m: (-len(m.cue.stems), m.last - m.first, -m.cue.weight, m.first))
     taken: set[int] = set()
@@ -162,7 +183,11 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
         again = (match.cue.owner, tuple(text.tokens[i].stem for i in range(match.first, match.last + 1)))
         scores[match.cue.owner] = scores.get(match.cue.owner, 0.0) + match.score * (REPEAT if again in seen else 1.0)
         seen.add(again)
-    evidence = {choice: _best(kept, choice, text) for choice in scores}
+    return kept, scores
+
+
+def _combine(question: Question, kept: list[_Match], scores: dict[str, float], evidence: dict[str, str]) -> None:
+    """Choices made of others: a video takes its frames' evidence; images with captions are multimodal."""
     for choice in question.choices:
         if choice.outranks and any(m.cue.owner == choice.id and m.cue.weight >= NAME for m in kept):
             for part in choice.outranks:
@@ -175,19 +200,6 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
         if len(together) >= 2:
             scores[choice.id] = sum(scores.get(c, 0.0) for c in together)
             evidence[choice.id] = " + ".join(evidence[c] for c in together if c in evidence)
-    if not scores:
-        return
-    if question.kind == "multi":
-        chosen = [c.id for c in question.choices if scores.get(c.id, 0.0) >= NAME]
-        if chosen:
-            chosen.sort(key=lambda c: min(m.first for m in kept if m.cue.owner == c))
-            found.put(question.id, chosen, ", ".join(evidence[c] for c in chosen))
-        return
-    ranked = sorted(scores, key=lambda c: (-scores[c], min((m.first for m in kept if m.cue.owner == c), default=0)))
-    top = ranked[0]
-    runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
-    sure = scores[top] >= SYNONYM and scores[top] >= SURE_MARGIN * runner_up
-    found.put(question.id, top, evidence[top], sure=sure)
 
 
 def _denied(text: Text, first: int) -> bool:
