@@ -190,8 +190,9 @@ def _combine(question: Question, kept: list[_Match], scores: dict[str, float], e
     """Choices made of others: a video takes its frames' evidence; images with captions are multimodal."""
     for choice in question.choices:
         if choice.outranks and any(m.cue.owner == choice.id and m.cue.weight >= NAME for m in kept):
-            for part in choice.outranks:
-                scores[choice.id] += scores.pop(part, 0.0)
+            for part in choice.outranks:  # not where the part is far better attested: "a photo or a video frame"
+                if scores[choice.id] >= TOGETHER * scores.get(part, 0.0):
+                    scores[choice.id] += scores.pop(part, 0.0)
     for choice in question.choices:
         named = sorted((c for c in choice.several_of if any(m.cue.owner == c and m.cue.weight >= NAME for m in kept)),
                        key=lambda c: -scores.get(c, 0.0))
