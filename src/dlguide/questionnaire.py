@@ -217,55 +217,73 @@ def gather(
     each came from). ``tell`` receives the lines that say what was decided: what the sentence was read as,
     which flag overrode it, which numbers were ignored, which answers do not apply.
     """
+    tell = tell or (lambda line: None)
     answers: dict[str, Answer] = read_answers(answers_file, questions) if answers_file else {}
-    understood: dict[str, str] = {}
+    found = _read_sentence(describe, questions, answers) if describe is not None else None
+    said = dict(answers) if found else {}
+    overrides = _apply_flags(flags, flag_sources or {}, questions, answers)
     guesses: dict[str, tuple[Answer, str]] = {}
-    notes: list[str] = []
-    if describe is not None:
-        from dlguide.describe import understand  # stems its cues; only --describe needs them
+    if found:
+        line = _understood_line(questions, found, said, overrides, answers)
+        if line:
+            tell(line)
+        if prompter is not None:  # in a conversation a guess is confirmed in its question, not used unseen
+            guesses = {qid: (answers.pop(qid), found.evidence[qid]) for qid in found.unsure if qid not in overrides
+                       and qid not in flags_given(flags)}
+    gathered = Gathered(Profile(answers=answers), dict(found.evidence) if found else {})
+    if prompter is None:
+        _require(questions, answers, describe, "give them as flags, or run in a terminal to be asked")
+        return _finish(questions, gathered, tell)
+    from dlguide.prompter import InputEnded
 
-        found = understand(describe, questions)
-        for qid, value in found.answers.items():
-            answers[qid] = parse_answer(questions[qid], value, source="--describe")
-            understood[qid] = found.evidence[qid]
-        said = dict(answers)
-        parts = [_said(questions[qid], answers[qid], words, qid in found.unsure) for qid, words in understood.items()]
+    try:
+        return _finish(questions, _ask_open(questions, answers, gathered, prompter, guesses), tell)
+    except InputEnded:  # Ctrl-D: what was given stands, as when stdin is not a terminal
+        answers.update({qid: guess for qid, (guess, _) in guesses.items() if qid not in answers})
+        prompter.tell("")
+        _require(questions, answers, describe, "input ended before they were answered; give them as flags")
+        return _finish(questions, Gathered(Profile(answers=answers), gathered.understood, gathered.asked), tell)
+
+
+def _read_sentence(text: str, questions: dict[str, Question], answers: dict[str, Answer]):
+    """Put what ``text`` says into ``answers``; return the reading (``dlguide.describe.Understood``)."""
+    from dlguide.describe import understand  # stems its cues; only --describe needs them
+
+    found = understand(text, questions)
+    for qid, value in found.answers.items():
+        answers[qid] = parse_answer(questions[qid], value, source="--describe")
+    return found
+
+
+def _apply_flags(flags: dict[str, Any], sources: dict[str, str], questions: dict[str, Question],
+                 answers: dict[str, Answer]) -> dict[str, str]:
+    """Put the flags into ``answers``; return, for each answer a flag changed, the option that did."""
+    changed = {}
     for qid, raw in flags.items():
         if raw is None or raw == [] or qid not in questions:
             continue
-        source = (flag_sources or {}).get(qid, flag_name(qid))
+        source = sources.get(qid, flag_name(qid))
         value = parse_answer(questions[qid], raw, source=source)
-        if describe is not None and qid in understood and said[qid] != value:
-            index = list(understood).index(qid)
-            parts[index] = f"{qid}={_shown(value)} ({source} overrides the description's {_shown(said[qid])}, from '{understood[qid]}')"
+        if qid in answers and answers[qid] != value:
+            changed[qid] = source
         answers[qid] = value
-    if describe is not None:
-        parts += [f"ignored: {', '.join(found.ignored)}"] if found.ignored else []
-        if understood:
-            notes.append("Understood: " + "; ".join(parts))
-        elif found.ignored:
-            notes.append(f"Understood nothing usable from the description; ignored: {', '.join(found.ignored)}")
-        if prompter is not None:
-            # In a conversation, a guess is confirmed in its question instead of used unseen.
-            for qid in found.unsure:
-                if qid in understood and answers.get(qid) == said.get(qid) and qid not in flags_given(flags):
-                    guesses[qid] = (answers.pop(qid), understood[qid])
-    for line in notes:
-        if tell:
-            tell(line)
-    gathered = Gathered(Profile(answers=answers), understood)
-    if prompter is not None:
-        from dlguide.prompter import InputEnded
+    return changed
 
-        try:
-            return _finish(questions, _ask_open(questions, answers, gathered, prompter, guesses), tell)
-        except InputEnded:
-            answers.update({qid: guess for qid, (guess, _) in guesses.items() if qid not in answers})
-            prompter.tell("")
-            _require(questions, answers, describe, "input ended before they were answered; give them as flags")
-            return _finish(questions, Gathered(Profile(answers=answers), understood, gathered.asked), tell)
-    _require(questions, answers, describe, "give them as flags, or run in a terminal to be asked")
-    return _finish(questions, gathered, tell)
+
+def _understood_line(questions: dict[str, Question], found, said: dict[str, Answer], overrides: dict[str, str],
+                     answers: dict[str, Answer]) -> str | None:
+    """ "Understood: data=image (from 'x-rays'); ..." with overrides, guesses and ignored numbers."""
+    parts = []
+    for qid, words in found.evidence.items():
+        if qid in overrides:
+            parts.append(f"{qid}={_shown(answers[qid])} ({overrides[qid]} overrides the description's "
+                         f"{_shown(said[qid])}, from '{words}')")
+        else:
+            parts.append(_said(questions[qid], said[qid], words, qid in found.unsure))
+    ignored = f"ignored: {', '.join(found.ignored)}" if found.ignored else ""
+    if parts:
+        return "Understood: " + "; ".join(parts + ([ignored] if ignored else []))
+    return f"Understood nothing usable from the description; {ignored}" if ignored else None
 
 
 def flags_given(flags: dict[str, Any]) -> set[str]:
