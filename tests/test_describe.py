@@ -173,6 +173,10 @@ def test_weak_evidence_is_a_guess(questions):
 def test_a_description_of_media_together_is_multimodal_but_speech_with_transcripts_is_audio(questions):
     assert understand("10k photos and their captions", questions).answers["data"] == "multimodal"
     assert understand("1000 hours of speech audio with transcripts", questions).answers["data"] == "audio"
+    # Named as such, multimodal takes its parts' evidence instead of losing to them.
+    assert understand("image captioning on 8,000 images and their captions", questions).answers["data"] == "multimodal"
+    # A video's frames are images, not a second kind.
+    assert understand("classify video clips frame by frame, each frame an image", questions).answers["data"] == "video"
 
 
 def test_boxes_are_for_pictures_only(questions):

@@ -188,19 +188,28 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int]) -> tuple[list[_Match],
 
 def _combine(question: Question, kept: list[_Match], scores: dict[str, float], evidence: dict[str, str]) -> None:
     """Choices made of others: a video takes its frames' evidence; images with captions are multimodal."""
-    for choice in question.choices:
+    alone = dict(scores)  # each choice's own evidence, before any is given to another
+
+    def outrank(choice) -> None:
         if choice.outranks and any(m.cue.owner == choice.id and m.cue.weight >= NAME for m in kept):
             for part in choice.outranks:  # not where the part is far better attested: "a photo or a video frame"
-                if scores[choice.id] >= TOGETHER * scores.get(part, 0.0):
-                    scores[choice.id] += scores.pop(part, 0.0)
+                if part in scores and alone.get(choice.id, 0.0) >= TOGETHER * alone.get(part, 0.0):
+                    scores[choice.id] += scores.pop(part)
+
     for choice in question.choices:
-        named = sorted((c for c in choice.several_of if any(m.cue.owner == c and m.cue.weight >= NAME for m in kept)),
-                       key=lambda c: -scores.get(c, 0.0))
+        if not choice.several_of:
+            outrank(choice)
+    for choice in question.choices:
+        named = sorted((c for c in choice.several_of if c in scores and any(m.cue.owner == c and m.cue.weight >= NAME
+                                                                            for m in kept)), key=lambda c: -scores[c])
         # Two kinds named about as strongly: "photos and their captions"; not "audio with transcripts".
-        together = [c for c in named if scores.get(c, 0.0) >= TOGETHER * scores.get(named[0], 0.0)]
-        if len(together) >= 2:
-            scores[choice.id] = sum(scores.get(c, 0.0) for c in together)
-            evidence[choice.id] = " + ".join(evidence[c] for c in together if c in evidence)
+        together = [c for c in named if scores[c] >= TOGETHER * scores[named[0]]]
+        if len(together) >= 2 and sum(scores[c] for c in together) > scores.get(choice.id, 0.0):
+            scores[choice.id] = sum(scores[c] for c in together)
+            evidence[choice.id] = " + ".join(evidence[c] for c in together)
+    for choice in question.choices:
+        if choice.several_of:
+            outrank(choice)
 
 
 def _denied(text: Text, first: int) -> bool:
