@@ -138,6 +138,7 @@ def test_word_forms_find_the_same_answer(questions, text, task):
         ("photos in 12 classes", "'12' (no role)"),
         ("3 GPUs for the photos", "'3' (no role)"),
         ("photos taken in 2019", "'2019' (a year)"),
+        ("BraTS 2020 MRI scans", "'2020' (a year)"),
         ("0 photos", "'0' (out of range for samples)"),
     ],
 )

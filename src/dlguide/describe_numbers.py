@@ -72,7 +72,7 @@ def _digits(text: Text, index: int) -> Quantity | None:
     value = _number(token.stem)
     if value is None:
         return None
-    last, shown = index, True
+    shown = True  # digits are always worth listing when they are ignored
     if token.suffix == "%":
         return Quantity(index, index, value / 100, True, token.text, shown)
     if token.suffix:
@@ -88,7 +88,7 @@ def _digits(text: Text, index: int) -> Quantity | None:
     return Quantity(index, last, value, share, text.span(index, last), shown, token.glued)
 
 
-_YEAR_BEFORE = {"in", "since", "from", "until", "till", "to", "by", "year", "circa", "between", "and", "during"}
+_YEAR_BEFORE = {"in", "since", "from", "until", "till", "to", "by", "year", "circa", "between", "during"}
 
 
 def _is_year(text: Text, index: int, last: int, value: float) -> bool:
@@ -99,7 +99,10 @@ def _is_year(text: Text, index: int, last: int, value: float) -> bool:
     before = text.tokens[index - 1] if index > 0 else None
     if before is None or before.kind != "word":
         return bool(before and before.text == "(") or token.glued
-    return before.text.lower() in _YEAR_BEFORE or (before.text[:1].isupper() and index > 1 and text.tokens[index - 2].kind != "punct")
+    # After a name: "BraTS 2020", "PhysioNet 2017", "Kaggle 2019" (a capital that does not just start a sentence).
+    named = any(c.isupper() for c in before.text[1:]) or (
+        before.text[:1].isupper() and index > 1 and text.tokens[index - 2].kind != "punct")
+    return before.text.lower() in _YEAR_BEFORE or named
 
 
 def _number(digits: str) -> float | None:
