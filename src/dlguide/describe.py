@@ -37,6 +37,7 @@ LEAD_FACTOR = 2.0  # a cue right after a lead ("I want to") counts this many tim
 NEGATIONS = {"not", "don't", "dont", "doesn't", "isn't", "aren't", "never", "instead", "rather", "without", "nor",
              "except", "unlike", "no"}
 NEGATION_REACH = 2  # words that may stand between a negation and the cue it denies
+OUTRANK = 0.6  # a kind takes its parts' evidence when its own is at least this share of theirs
 TOGETHER = 0.6  # two kinds are named together ('several_of') when the weaker has this share of the stronger
 MAX_CHARS = 20_000  # text beyond this is not read: a description, not a document
 
@@ -193,7 +194,7 @@ def _combine(question: Question, kept: list[_Match], scores: dict[str, float], e
     def outrank(choice) -> None:
         if choice.outranks and any(m.cue.owner == choice.id and m.cue.weight >= NAME for m in kept):
             for part in choice.outranks:  # not where the part is far better attested: "a photo or a video frame"
-                if part in scores and alone.get(choice.id, 0.0) >= TOGETHER * alone.get(part, 0.0):
+                if part in scores and alone.get(choice.id, 0.0) >= OUTRANK * alone.get(part, 0.0):
                     scores[choice.id] += scores.pop(part)
 
     for choice in question.choices:
