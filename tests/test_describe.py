@@ -193,3 +193,49 @@ def test_stemmer_keeps_words_that_only_look_derived():
     assert stem("customers") != stem("custom")
     assert not same(stem("class"), stem("classify"))
     assert same(stem("detect"), stem("detector")) and same(stem("segment"), stem("segmentation"))
+
+
+# Written for this test, in words questions.yaml does not list as such; each names its data and its goal.
+PLAIN = [
+    ('we have thousands of product reviews and want to know if customers are happy', 'text', 'classify'),
+    ('label each frame of surgical videos with the current phase', 'video', 'classify'),
+    ('predict house prices from a spreadsheet of sales', 'tabular', 'regress'),
+    ('forecast hourly taxi demand for the next week', 'time-series', 'forecast'),
+    ('generate realistic synthetic patient records for testing', 'tabular', 'generate'),
+    ('find defective welds in x-ray images of pipes', 'image', 'anomaly'),
+    ('transcribe call-centre recordings', 'audio', 'translate'),
+    ('predict which proteins interact with each other', 'graph', 'link'),
+    ('classify molecules as toxic or not', 'graph', 'classify'),
+    ('detect tumours in CT scans and draw boxes around them', 'image', 'detect'),
+    ('outline the lungs in chest x-rays', 'image', 'segment'),
+    ('compress sensor streams from our wind turbines', 'time-series', 'compress'),
+    ('find near-duplicate images in our catalogue', 'image', 'embed'),
+    ('remove hiss from old vinyl recordings', 'audio', 'denoise'),
+    ('translate user manuals from German to English', 'text', 'translate'),
+    ('predict the remaining useful life of jet engines from sensor logs', 'time-series', 'regress'),
+    ('spot unusual logins in our authentication logs', 'time-series', 'anomaly'),
+    ('classify bird species from their songs', 'audio', 'classify'),
+    ('recognise sign language gestures from webcam video', 'video', 'classify'),
+    ('predict whether a loan applicant will repay', 'tabular', 'classify'),
+    ('estimate crop yield per field from satellite imagery', 'image', 'regress'),
+    ('which papers will cite each other in a citation graph', 'graph', 'link'),
+    ('create new logo designs from a text prompt', 'multimodal', 'generate'),
+    ('caption product photos automatically', 'multimodal', 'translate'),
+    ('categorise news articles by topic', 'text', 'classify'),
+    ('detect pedestrians in dashcam footage in real time', 'video', 'detect'),
+    ('colourise old black and white photos', 'image', 'translate'),
+    ('predict the sentiment of tweets', 'text', 'classify'),
+    ('predict the solubility of compounds', 'graph', 'regress'),
+    ('find fraudulent accounts in a transaction network', 'graph', 'classify'),
+    ('segment roads in aerial images', 'image', 'segment'),
+    ('identify the speaker in short voice clips', 'audio', 'classify'),
+    ('upscale low-resolution game textures', 'image', 'translate'),
+    ('detect anomalies in ECG signals', 'time-series', 'anomaly'),
+    ('predict customer lifetime value from their orders', 'tabular', 'regress'),
+]
+
+
+@pytest.mark.parametrize("text, data, task", PLAIN)
+def test_reads_plain_descriptions(questions, text, data, task):
+    answers = understand(text, questions).answers
+    assert (answers.get("data"), answers.get("task")) == (data, task)
