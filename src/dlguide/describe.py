@@ -62,10 +62,10 @@ class Understood:
 
 
 class _Match:
-    __slots__ = ("first", "last", "cue", "score")
+    __slots__ = ("used", "first", "last", "cue", "score")
 
-    def __init__(self, first: int, last: int, cue: Phrase, score: float) -> None:
-        self.first, self.last, self.cue, self.score = first, last, cue, score
+    def __init__(self, used: tuple[int, ...], cue: Phrase, score: float) -> None:
+        self.used, self.first, self.last, self.cue, self.score = used, used[0], used[-1], cue, score
 
 
 _COMPILED: dict[int, tuple[dict[str, Question], dict[str, list[Phrase]], list, dict]] = {}
@@ -158,17 +158,17 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
 
 def _weigh(text: Text, cues: list[Phrase], led: set[int]) -> tuple[list[_Match], dict[str, float]]:
     """The cue matches that count, and each choice's weight of evidence."""
-    matches = [_Match(first, last, cue, cue.weight * (1 + 0.25 * (len(cue.stems) - 1)))
-               for cue in cues for first, last in cue.find(text)]
-    # A longer phrase keeps its words: "anomaly detection" is not also "detection", "no gpu" not "gpu".
+    matches = [_Match(used, cue, cue.weight * (1 + 0.25 * (len(cue.stems) - 1)))
+               for cue in cues for used in cue.occurrences(text)]
+    # A longer phrase keeps the words it matched: "anomaly detection" is not also "detection", "no gpu" not
+    # "gpu"; the words it skips stay free ("predict tomorrow's price" still has "tomorrow").
     matches.sort(key=lambda m: (-len(m.cue.stems), m.last - m.first, -m.cue.weight, m.first))
     taken: set[int] = set()
     kept: list[_Match] = []
     for match in matches:
-        span = set(range(match.first, match.last + 1))
-        if not span & taken:
+        if not taken.intersection(match.used):
             kept.append(match)
-            taken |= span
+            taken.update(match.used)
     kept.sort(key=lambda m: m.first)
     for match in kept:
         if match.first in led:
@@ -181,7 +181,7 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int]) -> tuple[list[_Match],
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for match in kept:
         # Saying a word again adds little: "generated ... generated ... generated" is one cue, not three.
-        again = (match.cue.owner, tuple(text.tokens[i].stem for i in range(match.first, match.last + 1)))
+        again = (match.cue.owner, tuple(text.tokens[i].stem for i in match.used))
         scores[match.cue.owner] = scores.get(match.cue.owner, 0.0) + match.score * (REPEAT if again in seen else 1.0)
         seen.add(again)
     return kept, scores

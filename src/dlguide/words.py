@@ -129,11 +129,15 @@ class Phrase:
 
     def find(self, text: "Text") -> list[tuple[int, int]]:
         """Every (first, last) token index where the phrase occurs in ``text``."""
+        return [(used[0], used[-1]) for used in self.occurrences(text)]
+
+    def occurrences(self, text: "Text") -> list[tuple[int, ...]]:
+        """For every occurrence, the indexes of the tokens its words matched (not the words between)."""
         found = []
         for first in text.places(self.stems[0]):
-            last = _rest(self.stems, text.tokens, first, len(text.tokens), GAP)
-            if last is not None:
-                found.append((first, last))
+            used = _rest(self.stems, text.tokens, first, len(text.tokens), GAP)
+            if used is not None:
+                found.append(used)
         return found
 
 
@@ -162,7 +166,8 @@ class Text:
         return self.raw[self.tokens[first].start: self.tokens[last].end]
 
 
-def _rest(stems: tuple[str, ...], tokens: list[Token], at: int, stop: int, gap: int) -> int | None:
+def _rest(stems: tuple[str, ...], tokens: list[Token], at: int, stop: int, gap: int) -> tuple[int, ...] | None:
+    used = [at]
     for part in stems[1:]:
         for step in range(1, gap + 2):
             index = at + step
@@ -170,10 +175,11 @@ def _rest(stems: tuple[str, ...], tokens: list[Token], at: int, stop: int, gap: 
                 return None
             if same(part, tokens[index].stem):
                 at = index
+                used.append(index)
                 break
         else:
             return None
-    return at
+    return tuple(used)
 
 
 def stems_of(words: str) -> tuple[str, ...]:
