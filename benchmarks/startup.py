@@ -26,7 +26,10 @@ COMMANDS = {
     "show gan": ["show", "gan"],
     "recommend --json": ["recommend", "--data", "image", "--task", "classify", "--samples", "800",
                          "--labeled", "0.1", "--compute", "low", "--json"],
+    "recommend --describe --json": ["recommend", "--describe", "800 chest x-rays, a tenth labeled, find pneumonia on a "
+                                    "laptop", "--json"],
 }
+TARGETS = {"recommend --describe --json": 1.3}  # reading a sentence may cost a little more than the 1.2x default
 
 
 def wall_time(argv: list[str]) -> float:
@@ -57,7 +60,9 @@ def main(argv: list[str] | None = None) -> None:
     for name, samples in times.items():
         median = statistics.median(samples)
         ratio = median / floor
-        verdict = "" if name.startswith("floor") else ("met" if ratio <= args.target else "NOT met")
+        target = TARGETS.get(name, args.target)
+        verdict = "" if name.startswith("floor") else ("met" if ratio <= target else "NOT met") + (
+            f" (target {target}x)" if target != args.target else "")
         lines.append(f"| {name} | {median:.3f} | {ratio:.3f}x | {verdict} |")
     table = "\n".join(lines)
     print(table)

@@ -11,15 +11,15 @@ import pytest
 
 pty = pytest.importorskip("pty", reason="pseudo-terminals need a POSIX system")
 
-DOWN, UP, ENTER, SPACE, CTRL_C = b"\x1b[B", b"\x1b[A", b"\r", b" ", b"\x03"
+DOWN, UP, ENTER, SPACE, CTRL_C, CTRL_D = b"\x1b[B", b"\x1b[A", b"\r", b" ", b"\x03", b"\x04"
 
 
 class Terminal:
     """A child `python -m dlguide ...` on a pseudo-terminal, with a transcript of everything it printed."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, term: str = "xterm") -> None:
         env = {k: v for k, v in os.environ.items() if k != "DLGUIDE_KB"}
-        env.update(COLUMNS="120", LINES="40", TERM="xterm")
+        env.update(COLUMNS="120", LINES="40", TERM=term)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the CLI
             os.execvpe(sys.executable, [sys.executable, "-m", "dlguide", *args], env)
@@ -114,3 +114,53 @@ def test_describe_asks_only_what_it_could_not_tell():
     term.send(b"\r")
     assert term.wait() == 0
     assert "1. CNN · Convolutional Neural Network" in term.text()
+
+
+def test_ctrl_d_at_a_menu_ends_with_the_usage_error_for_what_is_missing():
+    term = Terminal("recommend")
+    term.expect("question 1 of 6")
+    term.expect("enter picks")
+    term.send(CTRL_D)
+    assert term.wait() == 2
+    output = term.text()
+    assert "missing answers: --data, --task; input ended before they were answered" in output
+    assert output.count("question 1 of") == 1  # asked once, never again
+    assert "Traceback" not in output
+
+
+def test_ctrl_d_at_a_typed_answer_ends_the_questionnaire_and_still_recommends():
+    term = Terminal("recommend", "--data", "image", "--task", "classify")
+    term.expect("question 1 of 4")
+    term.expect("> ")
+    term.send(CTRL_D)
+    assert term.wait() == 0
+    output = term.text()
+    assert "1. CNN · Convolutional Neural Network" in output
+    assert "question 2 of" not in output and "[y/N]" not in output
+
+
+def test_a_guess_from_the_sentence_is_confirmed_in_its_question():
+    term = Terminal("recommend", "--describe", "a classifier for leaf crops, 3k of them, on a laptop")
+    term.expect("data=image (from 'leaf'; a guess)")
+    term.expect("question 1 of")
+    term.expect("Images? (from 'leaf') - Enter keeps it")
+    term.send(ENTER)
+    term.expect("question 2 of 4")  # the guess kept: data is no longer open
+    term.send(CTRL_C)
+    assert term.wait() == 130
+    assert "m Images\n" in term.text()  # the menu's confirmation line
+
+
+def test_term_dumb_gets_numbered_menus_and_no_escape_codes():
+    term = Terminal("recommend", "--data", "image", "--task", "classify", "--samples", "800", "--labeled", "0.1",
+                    term="dumb")
+    term.expect("question 1 of 2")
+    term.expect("1. Low - a laptop CPU")
+    term.send(b"1\r")
+    term.expect("question 2 of 2")
+    term.send(b"1,3\r")
+    term.expect("[y/N]")
+    term.send(b"n\r")
+    assert term.wait() == 0
+    prompts = term.transcript.split(b"1. CNN")[0]  # the questionnaire's part, before the results
+    assert b"\x1b[" not in prompts

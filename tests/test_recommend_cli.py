@@ -64,7 +64,7 @@ def test_explain_prints_the_trace_with_failed_conditions(cli):
          "dlguide: error: --labeled: '1.5' is out of range; expected a fraction from 0 to 1 (0.1 or 10% means one in ten), "
          "or 'unknown'"),
         (["--data", "image", "--task", "clasify"], "did you mean 'classify'?"),
-        (["--data", "image", "--task", "classify", "--samples", "lots"], "--samples: expected a whole number of at least 1"),
+        (["--data", "image", "--task", "classify", "--samples", "lots"], "--samples: expected a whole number from 1 to 1e+12"),
         (["--data", "image", "--task", "classify", "--priority", "cheap"], "unknown value for --priority: 'cheap'"),
         (["--task", "classify"], "dlguide: error: missing answers: --data; give them as flags, or run in a terminal to be asked"),
         (["--describe", "please help"], "missing answers: --data, --task (--describe did not say)"),
@@ -180,3 +180,110 @@ def test_the_demo_offer_needs_every_demo_package(monkeypatch):
     assert recommend._offer_demo(prompter, base, top) == 0
     assert prompter.told == [f"To watch a CNN demo, install the demos extra: {DEMOS_INSTALL}"]
     assert prompter.asked == []
+
+
+# ---- questions.yaml alone defines what can be said, and the sentence and flags say what they decided ------
+
+NEW_QUESTIONS = """
+  - id: licence
+    prompt: Under which licence must the model be?
+    help: The licence of the weights you may use.
+    kind: choice
+    choices:
+      - id: open
+        label: Open
+        explain: Open weights only.
+        synonyms: [open source, open weights, apache, mit licence]
+      - id: any
+        label: Any
+        explain: Any licence.
+        synonyms: [any licence, proprietary]
+  - id: budget_hours
+    prompt: How many hours may training take?
+    help: Wall-clock hours.
+    kind: number
+    minimum: 1
+    maximum: 10000
+    reading:
+      after: [hours of training, training hours, gpu hours]
+      before: [train for, budget of]
+"""
+
+
+def test_a_new_question_is_read_from_a_sentence_and_set_by_flag(cli, kb_copy):
+    path = kb_copy / "questions.yaml"
+    path.write_text(path.read_text() + NEW_QUESTIONS)
+    said = cli("recommend", "--kb", kb_copy, "--describe",
+               "800 chest x-rays, find pneumonia, 48 hours of training, open-source weights only", "--json")
+    assert said.code == 0, said.stderr
+    profile = said.json()["profile"]
+    assert (profile["licence"], profile["budget_hours"], profile["samples"]) == ("open", 48, 800)
+    assert "budget_hours=48 (from '48 hours of training')" in said.stderr
+    flagged = cli("recommend", "--kb", kb_copy, "--data", "image", "--task", "classify", "--set", "licence=any",
+                  "--set", "budget-hours=2k", "--json")
+    assert flagged.code == 0, flagged.stderr
+    assert (flagged.json()["profile"]["licence"], flagged.json()["profile"]["budget_hours"]) == ("any", 2000)
+    bad = cli("recommend", "--kb", kb_copy, "--data", "image", "--task", "classify", "--set", "licence=closed")
+    assert bad.code == 2
+    assert "unknown value for --set licence: 'closed'" in bad.stderr and "(known: open, any, unknown)" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--set", "dta=image"], "unknown question in --set: 'dta'; did you mean 'data'?"),
+        (["--set", "data"], "--set 'data': expected ID=VALUE, e.g. --set data=image"),
+        (["--set", "data=image", "--data", "text"], "--set data: --data is given too; give the answer once"),
+        (["--data", "image", "--task", "classify", "--samples", "9" * 400],
+         f"--samples: '{'9' * 37}...' is out of range; expected a whole number from 1 to 1e+12"),
+        (["--data", "image", "--task", "classify", "--samples", "2000000000000"], "is out of range"),
+    ],
+)
+def test_set_and_range_errors_are_one_line(cli, args, message):
+    result = cli("recommend", *args)
+    assert result.code == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr
+
+
+def test_a_flag_that_overrides_the_sentence_is_said(cli):
+    result = cli("recommend", "--describe", "800 chest x-rays, find pneumonia", "--data", "text", "--json")
+    assert result.code == 0, result.stderr
+    assert "data=text (--data overrides the description's image, from 'x-rays')" in result.stderr
+    assert result.json()["profile"]["data"] == "text"
+
+
+def test_an_answer_that_does_not_apply_is_noted_and_ignored(cli):
+    result = cli("recommend", "--data", "image", "--task", "classify", "--seq-len", "200", "--json")
+    assert result.code == 0, result.stderr
+    assert "Ignored: seq_len=200 does not apply when data=image." in result.stderr
+    assert result.json()["profile"]["seq_len"] == "unknown"
+    kept = cli("recommend", "--data", "text", "--task", "classify", "--seq-len", "200", "--json")
+    assert kept.json()["profile"]["seq_len"] == 200 and "Ignored" not in kept.stderr
+
+
+def test_zero_labeled_and_ignored_numbers_are_shown(cli):
+    result = cli("recommend", "--describe", "2000 photos taken in 2019, zero labeled, find defects, ResNet-50", "--json")
+    assert result.code == 0, result.stderr
+    assert result.json()["profile"]["labeled"] == 0
+    assert "ignored: '2019' (a year), 'ResNet-50' (part of a name or a measure)" in result.stderr
+
+
+def test_an_answers_file_over_the_size_limit_is_refused_before_reading(cli, tmp_path, monkeypatch):
+    from dlguide import questionnaire
+
+    big = tmp_path / "big.yaml"
+    big.write_text("data: image\n" + "# padding\n" * 120_000)
+    monkeypatch.setattr(questionnaire, "read_yaml", lambda *a: pytest.fail("the big file was parsed"))
+    result = cli("recommend", "--answers", big)
+    assert result.code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert f"{big}: the answers file is 1.2 MB; expected a saved profile of a few lines (at most 1 MB)" in result.stderr
+
+
+def test_an_answers_file_with_a_huge_integer_is_out_of_range(cli, tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text(f"data: image\ntask: classify\nsamples: {'9' * 400}\n")
+    result = cli("recommend", "--answers", path)
+    assert result.code == 2
+    assert f"{path}: field 'samples':" in result.stderr and "is out of range" in result.stderr

@@ -384,7 +384,6 @@ KEY_ROWS = key_rows(
 # ---- Rows fixed on other branches: xfail(strict) here, so each turns into a failure the moment it
 # passes, and the lead removes the marks when merging those branches.
 
-READER = pytest.mark.xfail(strict=True, reason="fixed on branch reader")
 INTERNAL = r"_fraction|_positive|invalid int value|invalid float value"
 
 DEMO_ROWS = rows(
@@ -418,14 +417,12 @@ QUESTIONNAIRE_ROWS = rows(
     r("recommend", "--answers", "{user}/nan-labeled.yaml", code=2, says="labeled"),
     r("recommend", "--answers", "{user}/huge-int.yaml", code=2, says="out of range"),
     r("recommend", "--answers", "{user}/big-answers.yaml", code=2, says=r"MB|KB|kB|bytes|too (large|big)|size|limit"),
-    marks=READER,
 )
 
 READER_KEY_ROWS = key_rows(
     keys("recommend", steps=[MENU, ("key", CTRL_D)], codes=[130, 2], wait=8),
     keys("recommend", "--data", "image", "--task", "classify", steps=[("expect", "> "), ("key", CTRL_D)], codes=[130, 2], wait=8),
     keys("recommend", steps=[MENU, ("key", CTRL_C)], codes=[130], last=INTERRUPTED, env=(("TERM", "dumb"),), forbid=r"\x1b\["),
-    marks=READER,
 )
 
 

@@ -1,253 +1,317 @@
 """Turn a sentence ("800 chest x-rays, a tenth labeled, find pneumonia on a laptop") into answers.
 
-The words come from the data: every choice in ``questions.yaml`` lists the synonyms that mean it, so
-teaching ``--describe`` a new word is a one-line change there. This module adds only what a word list
-cannot say: numbers ("2k", "1.5M", "two million", "a few hundred"), fractions ("10%", "a tenth",
-"half", "unlabeled") and which number is which (examples, sequence length or labelled count, told apart
-by the words around it). It returns the answers it found and, for each, the words it found them in, so
-the user can see what was understood; it never asks and never fails - what it cannot tell stays open.
+Everything the reader knows about the questions comes from ``questions.yaml``: each choice lists its
+synonyms (weight 3), well-known dataset and model names (2) and hints (1); each number question says,
+in ``reading``, which words around a number give it that role. This module only weighs the evidence:
+
+- for a choice question, every cue found adds its weight to its choice (a phrase of several words a little
+  more; where phrases overlap the longer one keeps the words; in a compound such as "transaction graph" the
+  last noun, the head, counts one more). The heaviest choice wins; it is *sure* when it has a synonym's
+  weight and clearly beats the runner-up, else it is a guess that an interactive run confirms;
+- a cue right after one of the question's ``lead_words`` ("I want to") counts double; one right after a
+  negation ("rather than", "not") counts nothing, and saying the same words again adds only a quarter;
+- a choice with ``outranks`` takes the evidence of its parts where it is named itself (video frames);
+- a choice with ``several_of`` wins when two of those choices are each named ("photos and their captions");
+  a choice with ``applies_when`` is never picked where its condition on earlier answers is false;
+- numbers take the role their neighbouring words give them (``dlguide.describe_numbers``).
+
+It returns the answers, the words each came from, which readings are unsure and which numbers were
+ignored and why. It never asks and never fails: what it cannot tell stays open.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from dlguide.rules_schema import Question
+from dlguide.describe_numbers import Quantity, compile_cues, quantities, roles
+from dlguide.rules_schema import Profile, Question
+from dlguide.words import Phrase, Text, cached_stems, phrase
 
-_UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "hundred": 1e2}
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1, "a few": 3,
-    "a couple of": 2, "a couple": 2, "several": 5, "a dozen": 12, "dozens of": 50, "tens of": 30,
-    "hundreds of": 300, "thousands of": 3000, "millions of": 3e6, "half a": 0.5, "a handful of": 5,
-}
-_NUMBER = re.compile(
-    r"(?<![\w.])(?P<num>\d{1,3}(?: \d{3})+(?![\d.,-])|\d+(?:[.,]\d+)*)\s*(?P<unit>k|m|mm|b|thousand|million|billion|hundred)?(?![\w])"
-    r"|(?<![\w])(?P<words>a few|a couple of|a couple|several|a dozen|dozens of|tens of|hundreds of|thousands of|"
-    r"millions of|half a|a handful of|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
-    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|an|a)\s+(?P<wunit>hundred|thousand|million|billion)s?"
-    r"(?:\s+(?P<wunit2>thousand|million)s?)?(?![\w])"
-    r"|(?<![\w])(?P<plural>dozens|hundreds|thousands|millions) of(?![\w])",
-)
-_PERCENT = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)")
-_ONE_IN = re.compile(r"(?<![\w])(?:one|1) (?:in|out of) (?P<n>\d+|ten|five|four|three|twenty|a hundred)")
-_WORD_FRACTIONS = {
-    "a tenth": 0.1, "one tenth": 0.1, "a fifth": 0.2, "a quarter": 0.25, "a third": 0.33, "half": 0.5,
-    "two thirds": 0.67, "three quarters": 0.75, "most": 0.8, "a few": 0.05, "few": 0.05, "a handful": 0.05,
-    "only a few": 0.05, "a small fraction": 0.05, "a small part": 0.05, "a small subset": 0.05, "some": 0.3,
-}
-_LABEL = r"(?:label(?:l?ed|s)?|annotated|annotations?|tagged|ground[- ]truth)"
-_NONE_LABELED = re.compile(
-    rf"\b(?:un-?label+ed|not label+ed|no labels?|without labels?|no annotations?|unannotated|nothing (?:is )?label+ed|none (?:are |is )?label+ed)\b"
-)
-_ALL_LABELED = re.compile(
-    rf"\b(?:all|every(?:thing| one| example| image| row)?|fully|completely|100%)\s+(?:of them |of it |are |is |have |has )?{_LABEL}"
-    rf"|\b{_LABEL}\s+(?:data ?set|dataset|data)\b"
-)
-_SEQ_AFTER = re.compile(
-    r"^\s*(?:-| )?(?:tokens?|words?|characters?|chars?|steps?|time ?steps?|timesteps?|frames?|readings? (?:per|each|a|long)|"
-    r"samples? (?:per|each|long)|points? (?:per|each|long)|(?:-?step|-?token|-?word|-?frame)s?\b|long\b|per (?:sequence|series|window|clip|sample|document|text|example))"
-)
-_SEQ_BEFORE = re.compile(r"(?:length(?: of)?|sequences? of|windows? of|series of|up to|lengths? around|each of|clips? of)\s*$")
-_SKIP_AFTER = re.compile(  # "10-second clips", "a 3-layer net": a number that measures something else
-    r"^\s*-?\s*(?:gpus?|cpus?|cores?|gb|tb|mb|hours?|minutes?|days?|weeks?|months?|years?|classes|class|categories|labels?\b|"
-    r"dimensions?|dimensional|features?|columns?|layers?|epochs?|x\d|px|pixels?|by\b|fps|hz|khz|mhz|ms\b|seconds?|secs?\b|bits?\b|%)"
-)
-_SKIP_BEFORE = re.compile(r"(?<![\w])(?:rtx|gtx|rx|quadro|tesla|jetson|iphone|pixel|galaxy|python|version|v|top|top-)\s*$")
-_PART_OF = re.compile(r"\s+(?:out\s+)?of\s+(?:(?:our|the|all|these|those|my|your|their|total|a total of)\s+)*")
-_LABELED_AFTER = re.compile(rf"^\s*(?:of (?:them|these|those|the \w+) )?(?:are |is |have |has |with )?{_LABEL}")
+SYNONYM, NAME, HINT = 3.0, 2.0, 1.0
+HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
+SURE_MARGIN = 1.5  # a sure reading weighs at least this many times the runner-up
+REPEAT = 0.25  # what each repetition of the same words adds, as a share of the first
+LEAD_REACH = 2  # words that may stand between a lead ("I want to") and the cue it introduces
+LEAD_FACTOR = 2.0  # a cue right after a lead ("I want to") counts this many times
+# English words that deny what follows: "rather than a recogniser", "I don't want classification".
+NEGATIONS = {"not", "don't", "dont", "doesn't", "isn't", "aren't", "never", "instead", "rather", "without", "nor",
+             "except", "unlike", "no"}
+NEGATION_REACH = 2  # words that may stand between a negation and the cue it denies
+OUTRANK = 0.6  # a kind takes its parts' evidence when its own is at least this share of theirs
+TOGETHER = 0.6  # two kinds are named together ('several_of') when the weaker has this share of the stronger
+MAX_CHARS = 20_000  # text beyond this is not read: a description, not a document
 
 
-# Between the words of a phrase a sentence may put an article or a possessive: "remove the noise".
-_FILLER = r"(?:\s+(?:the|a|an|my|our|their|its|his|her|your|these|those|some|all|new|each|every))?\s+"
-# Nouns that say only that there is data; the word right before them says what kind ("EEG recordings").
-_GENERIC_HEAD = re.compile(r"(?:recording|signal|reading|record|log|stream|file|data|sequence|clip|sample)s?")
-# Nouns that name the data's shape; the word before them only says what it is made of ("transaction graph").
-_SHAPE_HEAD = re.compile(r"(?:graph|table|spreadsheet)s?")
-# Object detection draws boxes in pictures; elsewhere "detect spam" asks for a yes/no answer.
-_PICTURES = ("image", "video", "multimodal")
-
-
-def _phrase(synonym: str) -> str:
-    """A synonym as a pattern: its words in order, a filler word allowed between them."""
-    return _FILLER.join(re.escape(word) for word in synonym.lower().split())
-
-
-@dataclass
 class Understood:
-    """What a sentence said: answers by question id, and the words each answer came from."""
+    """What a sentence said: answers by question id, the words each came from, and what was unclear."""
 
-    answers: dict[str, Any] = field(default_factory=dict)
-    evidence: dict[str, str] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.answers: dict[str, Any] = {}
+        self.evidence: dict[str, str] = {}
+        self.unsure: set[str] = set()  # answers read from weak evidence: confirm before use
+        self.ignored: list[str] = []  # numbers that answered nothing, with the reason
 
-    def put(self, question_id: str, value: Any, words: str) -> None:
-        if question_id not in self.answers:
-            self.answers[question_id] = value
-            self.evidence[question_id] = words.strip()
+    def put(self, question_id: str, value: Any, words: str, *, sure: bool = True) -> bool:
+        if question_id in self.answers:
+            return False
+        self.answers[question_id] = value
+        self.evidence[question_id] = " ".join(words.split())
+        if not sure:
+            self.unsure.add(question_id)
+        return True
+
+
+class _Match:
+    __slots__ = ("used", "first", "last", "cue", "score")
+
+    def __init__(self, used: tuple[int, ...], cue: Phrase, score: float) -> None:
+        self.used, self.first, self.last, self.cue, self.score = used, used[0], used[-1], cue, score
+
+
+_COMPILED: dict[int, tuple[dict[str, Question], dict[str, list[Phrase]], list, dict]] = {}
+
+
+def _compiled(questions: dict[str, Question]):
+    """The cue phrases of every question, stemmed once per vocabulary (see ``words.cached_stems``)."""
+    cached = _COMPILED.get(id(questions))
+    if cached is not None and cached[0] is questions:
+        return cached[1:]
+    vocabulary = sorted({w for question in questions.values() for w in _cue_words(question)})
+    known = cached_stems(vocabulary)
+    cues: dict[str, list[Phrase]] = {}
+    said: dict[str, list[tuple[float, list[Phrase]]]] = {}
+    for question in questions.values():
+        cues[question.id] = [
+            p for choice in question.choices
+            for weight, words in ((SYNONYM, choice.synonyms), (NAME, choice.names), (HINT, choice.hints))
+            for p in (phrase(w, weight, choice.id, known) for w in words) if p
+        ]
+        if question.reading:
+            said[question.id] = [(entry.value, [p for p in (phrase(w, known=known) for w in entry.words) if p])
+                                 for entry in question.reading.said]
+    leads = {question.id: [p for p in (phrase(w, known=known) for w in question.lead_words) if p]
+             for question in questions.values()}
+    cached = (questions, cues, compile_cues(questions, known), said, leads)
+    _COMPILED[id(questions)] = cached
+    return cached[1:]
+
+
+def _cue_words(question: Question):
+    for choice in question.choices:
+        yield from (*choice.synonyms, *choice.names, *choice.hints)
+    yield from question.lead_words
+    if question.reading:
+        yield from (*question.reading.after, *question.reading.before)
+        for entry in question.reading.said:
+            yield from entry.words
 
 
 def understand(text: str, questions: dict[str, Question]) -> Understood:
     """Read ``text`` for answers to ``questions``; unknown words are ignored, nothing is guessed twice."""
-    lowered = " " + re.sub(r"\s+", " ", text.lower().replace("’", "'")) + " "
+    cues, number_cues, said, leads = _compiled(questions)
+    read = Text(text[:MAX_CHARS])
     found = Understood()
-    _read_choices(lowered, questions, found)
-    taken: list[tuple[int, int]] = []
-    _read_fraction(lowered, questions, found, taken)
-    _read_numbers(lowered, questions, found, taken)
+    for question in questions.values():
+        if question.kind in ("choice", "multi"):
+            _read_choice(question, read, cues[question.id], found, _led(read, leads[question.id]))
+    _read_numbers(read, questions, number_cues, found)
+    for question_id, entries in said.items():
+        for value, phrases in entries:
+            hits = [(first, last) for p in phrases for first, last in p.find(read)]
+            if hits:
+                first, last = min(hits)
+                found.put(question_id, value, read.span(first, last))
+                break
     return found
 
 
-def _read_choices(text: str, questions: dict[str, Question], found: Understood) -> None:
-    matches = []
-    for question in questions.values():
-        if question.kind not in ("choice", "multi"):
-            continue
-        for choice in question.choices:
-            for synonym in {choice.id, choice.label.lower(), *choice.synonyms}:
-                pattern = r"(?<![\w])" + _phrase(synonym) + r"(?:e?s)?(?![\w])"
-                for match in re.finditer(pattern, text):
-                    matches.append((match.start(), match.end(), len(synonym), question.id, choice.id, match.group(0)))
-    # Longest phrase first, so "no gpu" beats "gpu", "gpus" beats "gpu" and "anomaly detection" beats "detection".
-    matches.sort(key=lambda m: (-(m[1] - m[0]), -m[2], m[0]))
-    kept: list[tuple] = []
-    for match in matches:
-        # Overlaps compete only within a question: "churn" may name tabular data and a classify task at once.
-        rivals = [other for other in kept if other[3] == match[3]]
-        if all(match[1] <= other[0] or match[0] >= other[1] for other in rivals):
-            kept.append(match)
-    kept.sort(key=lambda m: m[0])
-    by_question: dict[str, list[tuple]] = {}
-    for match in kept:
-        hits = by_question.setdefault(match[3], [])
-        adjacent = hits and re.fullmatch(r"[\s-]*", text[hits[-1][1]: match[0]])
-        if adjacent and _GENERIC_HEAD.fullmatch(match[5]):
-            continue  # "EEG recordings", "audio signal": a generic noun takes its kind from the word before it
-        if adjacent and _SHAPE_HEAD.fullmatch(match[5]):
-            hits.pop()  # "transaction graph": the shape noun decides
-        hits.append(match)
-    for question_id, hits in by_question.items():
-        question = questions[question_id]
-        if question.kind == "multi":
-            chosen = list(dict.fromkeys(hit[4] for hit in hits))
-            found.put(question_id, chosen, ", ".join(dict.fromkeys(hit[5] for hit in hits)))
-            continue
-        distinct = list(dict.fromkeys(hit[4] for hit in hits))
-        perceptual = [c for c in distinct if c in ("image", "video", "text", "audio")]
-        if question_id == "data" and len(perceptual) >= 2 and "multimodal" in question.choice_ids():
-            # Two kinds of media at once ("images with their captions") is what multimodal means.
-            found.put(question_id, "multimodal", " + ".join(dict.fromkeys(h[5] for h in hits if h[4] in perceptual)))
-            continue
-        # Several different answers: a named kind beats a generic noun ("recordings of EEG"), then the most
-        # specific phrase wins ("forecast" over "prices"), then the first.
-        best = min(hits, key=lambda hit: (bool(_GENERIC_HEAD.fullmatch(hit[5])), -hit[2], hit[0]))
-        found.put(question_id, best[4], best[5])
-    task, data = found.answers.get("task"), found.answers.get("data")
-    if task == "detect" and data and data not in _PICTURES and "classify" in questions["task"].choice_ids():
-        found.answers["task"] = "classify"
+def _led(text: Text, leads: list[Phrase]) -> set[int]:
+    """Token indexes a lead phrase introduces: the few words right after "I want to"."""
+    led: set[int] = set()
+    for lead in leads:
+        for _, last in lead.find(text):
+            for index in range(last + 1, min(last + 2 + LEAD_REACH, len(text.tokens))):
+                if text.tokens[index].kind == "punct":
+                    break
+                led.add(index)
+    return led
 
 
-def _read_fraction(text: str, questions: dict[str, Question], found: Understood, taken: list) -> None:
-    fraction_questions = [q for q in questions.values() if q.kind == "fraction"]
-    if not fraction_questions:
+def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood, led: set[int]) -> None:
+    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in _barred(question, found)], led)
+    evidence = {choice: _best(kept, choice, text) for choice in scores}
+    _combine(question, kept, scores, evidence)
+    if not scores:
         return
-    question_id = fraction_questions[0].id
-    match = _NONE_LABELED.search(text)
-    mostly = re.search(r"\b(?:mostly|largely|mainly) un-?label+ed\b", text)
-    if mostly:
-        found.put(question_id, 0.05, mostly.group(0))
-    for pattern, value in ((_ALL_LABELED, 1.0),):
-        hit = pattern.search(text)
-        if hit:
-            found.put(question_id, value, hit.group(0))
-    for hit in _PERCENT.finditer(text):
-        if re.search(_LABEL, text[hit.end(): hit.end() + 40]) or re.search(_LABEL + r"\s*$", text[max(0, hit.start() - 25): hit.start()]):
-            found.put(question_id, min(float(hit.group("num")) / 100, 1.0), hit.group(0))
-            taken.append(hit.span())
-    for hit in _ONE_IN.finditer(text):
-        if re.search(_LABEL, text[hit.end(): hit.end() + 40]):
-            n = hit.group("n")
-            denominator = float(n) if n.isdigit() else {"ten": 10, "five": 5, "four": 4, "three": 3, "twenty": 20, "a hundred": 100}[n]
-            found.put(question_id, round(1 / denominator, 4), hit.group(0))
-            taken.append(hit.span())
-    for words, value in sorted(_WORD_FRACTIONS.items(), key=lambda item: -len(item[0])):
-        hit = re.search(rf"(?<![\w]){re.escape(words)}(?: of(?: [\w,]+){{1,4}}?)?(?: (?:are|is|have|has|with|were))? {_LABEL}", text)
-        hit = hit or re.search(rf"{_LABEL} (?:for|on|in) (?:only |just |about |around |roughly )?{re.escape(words)}(?![\w])", text)
-        if hit:
-            found.put(question_id, value, hit.group(0))
-    if match:
-        found.put(question_id, 0.0, match.group(0))
+    if question.kind == "multi":
+        chosen = [c.id for c in question.choices if scores.get(c.id, 0.0) >= NAME]
+        if chosen:
+            chosen.sort(key=lambda c: min(m.first for m in kept if m.cue.owner == c))
+            found.put(question.id, chosen, ", ".join(evidence[c] for c in chosen))
+        return
+    ranked = sorted(scores, key=lambda c: (-scores[c], min((m.first for m in kept if m.cue.owner == c), default=0)))
+    top = ranked[0]
+    runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+    sure = scores[top] >= SYNONYM and scores[top] >= SURE_MARGIN * runner_up
+    found.put(question.id, top, evidence[top], sure=sure)
 
 
-def _read_numbers(text: str, questions: dict[str, Question], found: Understood, taken: list) -> None:
-    counted = [q.id for q in questions.values() if q.kind == "number"]
-    samples_id = counted[0] if counted else None
-    length_id = counted[1] if len(counted) > 1 else None
-    labeled_count = None
-    _read_part_of(text, questions, found, taken, samples_id)
-    for match in _NUMBER.finditer(text):
-        if any(start <= match.start() < end for start, end in taken):
-            continue
-        if _SKIP_BEFORE.search(text[max(0, match.start() - 12): match.start()]):
-            continue  # "RTX 3090", "Python 3": a name, not a count
-        value = _value(match)
-        if value is None or value <= 0:
-            continue
-        after, before = text[match.end(): match.end() + 30], text[max(0, match.start() - 25): match.start()]
-        if value < 1 and _LABELED_AFTER.match(after):
-            fraction_ids = [q.id for q in questions.values() if q.kind == "fraction"]
-            if fraction_ids:
-                found.put(fraction_ids[0], value, match.group(0) + _LABELED_AFTER.match(after).group(0))
-            continue
-        if _SKIP_AFTER.match(after) and not _SEQ_AFTER.match(after):
-            continue
-        if length_id and (_SEQ_AFTER.match(after) or _SEQ_BEFORE.search(before)):
-            found.put(length_id, int(value), match.group(0) + _SEQ_AFTER.match(after).group(0) if _SEQ_AFTER.match(after) else match.group(0))
-        elif _LABELED_AFTER.match(after) and samples_id in found.answers:
-            labeled_count = (value, match.group(0) + _LABELED_AFTER.match(after).group(0))
-        elif samples_id:
-            found.put(samples_id, int(value), match.group(0))
-    fractions = [q.id for q in questions.values() if q.kind == "fraction"]
-    if labeled_count and fractions and samples_id in found.answers:
-        # "2000 reviews, 150 of them labelled": a count of labels becomes a fraction of the examples.
-        total = found.answers[samples_id]
-        found.put(fractions[0], round(min(labeled_count[0] / total, 1.0), 4), labeled_count[1])
+def _weigh(text: Text, cues: list[Phrase], led: set[int]) -> tuple[list[_Match], dict[str, float]]:
+    """The cue matches that count, and each choice's weight of evidence."""
+    matches = [_Match(used, cue, cue.weight * (1 + 0.25 * (len(cue.stems) - 1)))
+               for cue in cues for used in cue.occurrences(text)]
+    # A longer phrase keeps the words it matched: "anomaly detection" is not also "detection", "no gpu" not
+    # "gpu"; the words it skips stay free ("predict tomorrow's price" still has "tomorrow").
+    matches.sort(key=lambda m: (-len(m.cue.stems), m.last - m.first, -m.cue.weight, m.first))
+    taken: set[int] = set()
+    kept: list[_Match] = []
+    for match in matches:
+        if not taken.intersection(match.used):
+            kept.append(match)
+            taken.update(match.used)
+    kept.sort(key=lambda m: m.first)
+    for match in kept:
+        if match.first in led:
+            match.score *= LEAD_FACTOR
+    kept = [m for m in kept if not _denied(text, m.first)]
+    for before, after in zip(kept, kept[1:]):
+        if after.first == before.last + 1 and after.cue.owner != before.cue.owner:
+            after.score += HEAD_BONUS
+    scores: dict[str, float] = {}
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for match in kept:
+        # Saying a word again adds little: "generated ... generated ... generated" is one cue, not three.
+        again = (match.cue.owner, tuple(text.tokens[i].stem for i in match.used))
+        scores[match.cue.owner] = scores.get(match.cue.owner, 0.0) + match.score * (REPEAT if again in seen else 1.0)
+        seen.add(again)
+    return kept, scores
 
 
-def _read_part_of(text: str, questions: dict[str, Question], found: Understood, taken: list, samples_id) -> None:
-    """ "we labelled 500 of our 10,000 images": the second number counts the examples, the first the labels."""
-    fractions = [q.id for q in questions.values() if q.kind == "fraction"]
-    numbers = [m for m in _NUMBER.finditer(text) if not any(start <= m.start() < end for start, end in taken)]
-    for part, whole in zip(numbers, numbers[1:]):
-        near = text[max(0, part.start() - 30): part.start()] + " " + text[whole.end(): whole.end() + 40]
-        if not (_PART_OF.fullmatch(text[part.end(): whole.start()]) and re.search(_LABEL, near) and fractions and samples_id):
+def _combine(question: Question, kept: list[_Match], scores: dict[str, float], evidence: dict[str, str]) -> None:
+    """Choices made of others: a video takes its frames' evidence; images with captions are multimodal."""
+    alone = dict(scores)  # each choice's own evidence, before any is given to another
+
+    def outrank(choice) -> None:
+        if choice.outranks and any(m.cue.owner == choice.id and m.cue.weight >= NAME for m in kept):
+            for part in choice.outranks:  # not where the part is far better attested: "a photo or a video frame"
+                if part in scores and alone.get(choice.id, 0.0) >= OUTRANK * alone.get(part, 0.0):
+                    scores[choice.id] += scores.pop(part)
+
+    for choice in question.choices:
+        if not choice.several_of:
+            outrank(choice)
+    for choice in question.choices:
+        named = sorted((c for c in choice.several_of if c in scores and any(m.cue.owner == c and m.cue.weight >= NAME
+                                                                            for m in kept)), key=lambda c: -scores[c])
+        # Two kinds named about as strongly: "photos and their captions"; not "audio with transcripts".
+        together = [c for c in named if scores[c] >= TOGETHER * scores[named[0]]]
+        if len(together) >= 2 and sum(scores[c] for c in together) > scores.get(choice.id, 0.0):
+            scores[choice.id] = sum(scores[c] for c in together)
+            evidence[choice.id] = " + ".join(evidence[c] for c in together)
+    for choice in question.choices:
+        if choice.several_of:
+            outrank(choice)
+
+
+def _denied(text: Text, first: int) -> bool:
+    """Whether a negation stands just before token ``first`` in the same clause."""
+    for index in range(first - 1, max(first - 2 - NEGATION_REACH, -1), -1):
+        token = text.tokens[index]
+        if token.kind == "punct":
+            return False
+        if token.text.lower().replace("’", "'") in NEGATIONS:
+            return True
+    return False
+
+
+def _barred(question: Question, found: Understood) -> set[str]:
+    """Choices whose ``applies_when`` is false for what was read so far ("detect" boxes, but the data is text)."""
+    barred = set()
+    for choice in question.choices:
+        if choice.applies_when is not None:
+            from dlguide.ranking import evaluate  # the rules' three-valued logic: unknown keeps the choice
+
+            if evaluate(choice.applies_when, Profile(answers=dict(found.answers)))[0] is False:
+                barred.add(choice.id)
+    return barred
+
+
+def _best(kept: list[_Match], choice: str, text: Text) -> str:
+    """The words of the heaviest cue of ``choice`` (the first, among equals)."""
+    best = max((m for m in kept if m.cue.owner == choice), key=lambda m: (m.score, -m.first))
+    return text.span(best.first, best.last)
+
+
+def _read_numbers(text: Text, questions: dict[str, Question], cues: list, found: Understood) -> None:
+    deferred: list[tuple[Quantity, list]] = []  # counts of a part ("150 of them labelled"): need the whole first
+    for quantity in quantities(text):
+        if quantity.glued:
+            what = "a year" if quantity.first == quantity.last and _glued_words(text, quantity) == quantity.words else "part of a name or a measure"
+            found.ignored.append(f"'{_glued_words(text, quantity)}' ({what})")
             continue
-        count, total = _value(part), _value(whole)
-        if count and total and 0 < count <= total:
-            found.put(samples_id, int(total), whole.group(0))
-            found.put(fractions[0], round(count / total, 4), text[part.start(): whole.end()])
-            taken.extend([part.span(), whole.span()])
+        if not quantity.shown and not quantity.share:
+            continue  # "two handwritten digits", "several networks": small words, not sizes or lengths
+        options = roles(text, quantity, cues)
+        if options and _is_part(options[0], quantity):
+            deferred.append((quantity, options))
+        elif options or quantity.shown:
+            _assign(quantity, options, found)
+    for quantity, options in deferred:
+        role = options[0]
+        whole = found.answers.get(role.question.reading.share_of)
+        if isinstance(whole, (int, float)) and 0 < quantity.value <= whole:
+            if found.put(role.question.id, round(quantity.value / whole, 4), role.cue):
+                continue
+        _assign(quantity, [o for o in options[1:] if not _is_part(o, quantity)], found,
+                first_reason=f"a part of {role.question.reading.share_of}, which is not read")
+
+
+def _is_part(role, quantity: Quantity) -> bool:
+    """A count with a fraction question's cue: the number of labelled examples, not a fraction."""
+    return role.question.kind == "fraction" and not quantity.share and quantity.value >= 1 and bool(
+        role.question.reading.share_of)
+
+
+def _assign(quantity: Quantity, options: list, found: Understood, first_reason: str = "") -> None:
+    reasons = [first_reason] if first_reason else []
+    for role in options:
+        question = role.question
+        if question.kind == "fraction" and not quantity.share and quantity.value >= 1:
+            continue
+        value = _in_range(question, quantity.value)
+        if value is None:
+            reasons.append(f"out of range for {question.id}")
+        elif not found.put(question.id, value, role.cue):
+            reasons.append(f"{question.id} already read")
+        else:
             return
+    if quantity.shown or reasons:
+        found.ignored.append(f"'{_short(quantity.words)}' ({'; '.join(reasons) or 'no role'})")
 
 
-def _value(match: re.Match) -> float | None:
-    if match.group("num"):
-        digits = match.group("num").replace(" ", "")  # "12 000"
-        digits = digits.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", digits) else digits.replace(",", ".")
-        try:
-            number = float(digits)
-        except ValueError:
-            return None
-        unit = match.group("unit")
-        return number * _UNITS[unit] if unit else number
-    if match.group("plural"):
-        return _WORD_NUMBERS[match.group("plural") + " of"]
-    number = _WORD_NUMBERS.get(match.group("words"))
-    if number is None:
+def _in_range(question: Question, value: float) -> float | int | None:
+    if value != value or value in (float("inf"), float("-inf")):
         return None
-    number *= _UNITS[match.group("wunit")]
-    if match.group("wunit2"):
-        number *= _UNITS[match.group("wunit2")]
-    return number
+    if question.integer:
+        if value != int(value):
+            return None
+        value = int(value)
+    if (question.minimum is not None and value < question.minimum) or (question.maximum is not None and value > question.maximum):
+        return None
+    return value
+
+
+def _glued_words(text: Text, quantity: Quantity) -> str:
+    """The whole hyphenated word a number is part of: 'ResNet-50', '10-second'."""
+    first, last = quantity.first, quantity.last
+    tokens, raw = text.tokens, text.raw
+    if first > 0 and tokens[first - 1].end == tokens[first].start - 1 and raw[tokens[first].start - 1] == "-":
+        first -= 1
+    if last + 1 < len(tokens) and tokens[last + 1].start == tokens[last].end + 1 and raw[tokens[last].end] == "-":
+        last += 1
+    return _short(text.span(first, last))
+
+
+def _short(words: str) -> str:
+    """Words as shown in a message: a run of 400 digits is cut, not printed whole."""
+    return words if len(words) <= 40 else words[:37] + "..."

@@ -1,22 +1,23 @@
 """The only module that prompts: flags, an answers file and free text become one validated profile.
 
-Every answer, whether typed as a flag, read from a saved YAML file, found in a ``--describe`` sentence
-or picked from a menu, goes through ``parse_answer``, so a bad value fails the same way everywhere: a
-usage error (exit 2) listing what is allowed, with a did-you-mean. Precedence is answers file, then the
-sentence, then flags. What is still open is asked one question at a time ("question 2 of 5") when the
-run is interactive, skipping questions that do not apply (``ask_when``); otherwise it takes "unknown",
-except for required questions, whose absence is a usage error. The prompt function is injected
-(``Prompter``) so tests drive it; ``TerminalPrompter`` is the real one (arrow keys in raw mode on stderr,
-a numbered menu where raw mode is unavailable). Ctrl-C surfaces as ``KeyboardInterrupt`` for the CLI.
+Every answer, whether typed as a flag (a named one or ``--set ID=VALUE``), read from a saved YAML file,
+found in a ``--describe`` sentence or picked from a menu, goes through ``parse_answer``, so a bad value
+fails the same way everywhere: a usage error (exit 2) listing what is allowed, with a did-you-mean, and
+every number checked against its question's range before anything else is done with it. Precedence is
+answers file, then the sentence, then flags; ``gather`` says what it decided on stderr: what the sentence
+was read as, which flag overrode it, which numbers it ignored, which answers do not apply (a sequence
+length for images) and were dropped. What is still open is asked one question at a time ("question 2 of
+5") when the run is interactive, skipping questions that do not apply (``ask_when``); an unsure reading
+of the sentence is offered as its question's default. Otherwise, and when input ends (Ctrl-D), open
+questions take "unknown", except required ones, whose absence is a usage error. The prompt function is
+injected (``Prompter``) so tests drive it; ``dlguide.prompter.TerminalPrompter`` is the real one.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
+import math
 import re
-import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
@@ -31,8 +32,9 @@ _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
 
 
 class Prompter(Protocol):
-    def ask(self, question: Question, number: int, total: int) -> Answer:
-        """Ask one question and return a raw answer; parse_answer validates it."""
+    def ask(self, question: Question, number: int, total: int, guess: tuple[Answer, str] | None = None) -> Answer:
+        """Ask one question and return a raw answer; parse_answer validates it. ``guess`` is an unsure reading
+        of the sentence (value, words) to offer as the default."""
 
     def confirm(self, message: str) -> bool:
         """Ask a yes/no question; default no."""
@@ -81,22 +83,32 @@ def _choice(question: Question, raw: Any, where: str) -> str:
 def _number(question: Question, raw: Any, where: str) -> float | int:
     value = _to_number(raw)
     if value is None:
-        raise UsageError(f"{where}: expected {_range_words(question)}, got {raw!r}")
+        raise UsageError(f"{where}: expected {_range_words(question)}, got {_quoted(raw)}")
+    low, high = question.minimum, question.maximum
+    # Range first: a 400-digit number is out of range, never an overflow in int().
+    if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
+        raise UsageError(f"{where}: {_quoted(raw)} is out of range; expected {_range_words(question)}")
     if question.kind == "number" and question.integer:
         if value != int(value):
-            raise UsageError(f"{where}: expected {_range_words(question)}, got {raw!r}")
+            raise UsageError(f"{where}: expected {_range_words(question)}, got {_quoted(raw)}")
         value = int(value)
-    low, high = question.minimum, question.maximum
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise UsageError(f"{where}: {raw!r} is out of range; expected {_range_words(question)}")
     return value
+
+
+def _quoted(raw: Any) -> str:
+    """A raw value as a message shows it: quoted, and cut if it is a page long."""
+    text = repr(str(raw)) if not isinstance(raw, str) else repr(raw)
+    return text if len(text) <= 42 else text[:38] + "...'"
 
 
 def _to_number(raw: Any) -> float | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, (int, float)):
-        return float(raw)
+        try:
+            return float(raw)
+        except OverflowError:  # an int from YAML with hundreds of digits
+            return math.inf
     text = str(raw).strip().lower().replace("_", "").replace(",", "")
     match = re.fullmatch(r"(\d+(?:\.\d+)?|\.\d+)\s*(%|k|m|b)?", text)
     if not match:
@@ -112,13 +124,26 @@ def _range_words(question: Question) -> str:
     if question.kind == "fraction":
         return f"a fraction from {question.minimum:g} to {question.maximum:g} (0.1 or 10% means one in ten), or 'unknown'"
     kind = "a whole number" if question.integer else "a number"
-    bound = f" of at least {question.minimum:g}" if question.minimum is not None else ""
+    low, high = question.minimum, question.maximum
+    bound = (f" from {low:g} to {high:.4g}" if low is not None and high is not None else
+             f" of at least {low:g}" if low is not None else f" up to {high:.4g}" if high is not None else "")
     return f"{kind}{bound} (2000, 2k and 1.5M work), or 'unknown'"
+
+
+MAX_ANSWERS_BYTES = 1_000_000
+"""An answers file is a few lines; anything over 1 MB is refused before it is read."""
 
 
 def read_answers(path: Path, questions: dict[str, Question]) -> dict[str, Answer]:
     """A saved profile: a YAML mapping of question id to answer, every answer validated."""
     problems: list[str] = []
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = 0  # missing or unreadable: read_yaml says which, in its words
+    if size > MAX_ANSWERS_BYTES:
+        raise UsageError(f"{path}: the answers file is {size / 1e6:.1f} MB; expected a saved profile of a few lines "
+                         f"(at most {MAX_ANSWERS_BYTES // 1_000_000} MB)")
     data = read_yaml(Path(path), problems)
     if problems:
         raise UsageError(problems[0].replace(": cannot read:", ": cannot read the answers file:"))
@@ -154,6 +179,27 @@ def write_answers(path: Path | str, profile: dict[str, Any], *, force: bool = Fa
         raise WriteFailed(f"--save {target}: cannot write: {exc.strerror or exc}") from exc
 
 
+def parse_set(items: list[str], questions: dict[str, Question]) -> dict[str, Any]:
+    """``--set ID=VALUE`` items as raw answers by question id; any question in questions.yaml, new ones too."""
+    raw: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        qid = key.strip().replace("-", "_")
+        if not sep or not qid:
+            raise UsageError(f"--set {item!r}: expected ID=VALUE, e.g. --set data=image (questions: {', '.join(questions)})")
+        if qid not in questions:
+            raise UnknownNameError("question in --set:", qid, list(questions), difflib.get_close_matches(qid, list(questions), n=1))
+        if questions[qid].kind == "multi":
+            raw.setdefault(qid, []).extend(v for v in re.split(r"[,\s]+", value) if v)
+        else:
+            raw[qid] = value
+    return raw
+
+
+def flag_name(qid: str) -> str:
+    return f"--{qid.replace('_', '-')}"
+
+
 def gather(
     questions: dict[str, Question],
     *,
@@ -161,42 +207,136 @@ def gather(
     answers_file: Path | None = None,
     describe: str | None = None,
     prompter: Prompter | None = None,
-    on_understood: Callable[[dict[str, str], dict[str, Answer]], None] | None = None,
+    tell: Callable[[str], None] | None = None,
+    flag_sources: dict[str, str] | None = None,
 ) -> Gathered:
-    """Merge the sources into a profile and ask (with ``prompter``) or default what is still open."""
+    """Merge the sources into a profile and ask (with ``prompter``) or default what is still open.
+
+    ``flags`` are raw answers by question id (named flags and ``--set``; ``flag_sources`` names the option
+    each came from). ``tell`` receives the lines that say what was decided: what the sentence was read as,
+    which flag overrode it, which numbers were ignored, which answers do not apply.
+    """
+    tell = tell or (lambda line: None)
     answers: dict[str, Answer] = read_answers(answers_file, questions) if answers_file else {}
-    understood: dict[str, str] = {}
-    if describe:
-        from dlguide.describe import understand  # compiles its patterns; only --describe needs them
-
-        found = understand(describe, questions)
-        for qid, value in found.answers.items():
-            answers[qid] = parse_answer(questions[qid], value, source="--describe")
-            understood[qid] = found.evidence[qid]
-        if on_understood and understood:
-            on_understood(understood, answers)
-    for qid, raw in flags.items():
-        if raw is not None and raw != [] and qid in questions:
-            answers[qid] = parse_answer(questions[qid], raw)
-    gathered = Gathered(Profile(answers=answers), understood)
+    found = _read_sentence(describe, questions, answers) if describe is not None else None
+    said = dict(answers) if found else {}
+    overrides = _apply_flags(flags, flag_sources or {}, questions, answers)
+    guesses: dict[str, tuple[Answer, str]] = {}
+    if found:
+        line = _understood_line(questions, found, said, overrides, answers)
+        if line:
+            tell(line)
+        if prompter is not None:  # in a conversation a guess is confirmed in its question, not used unseen
+            guesses = {qid: (answers.pop(qid), found.evidence[qid]) for qid in found.unsure if qid not in overrides
+                       and qid not in flags_given(flags)}
+    gathered = Gathered(Profile(answers=answers), dict(found.evidence) if found else {})
     if prompter is None:
-        missing = [q for q in questions.values() if q.required and Profile(answers=answers).is_unknown(q.id)]
-        if missing:
-            flags_text = ", ".join(f"--{q.id.replace('_', '-')}" for q in missing)
-            said = " (--describe did not say)" if describe else ""
-            raise UsageError(f"missing answers: {flags_text}{said}; give them as flags, or run in a terminal to be asked")
-        return gathered
-    return _ask_open(questions, answers, gathered, prompter)
+        _require(questions, answers, describe, "give them as flags, or run in a terminal to be asked")
+        return _finish(questions, gathered, tell)
+    from dlguide.prompter import InputEnded
+
+    try:
+        return _finish(questions, _ask_open(questions, answers, gathered, prompter, guesses), tell)
+    except InputEnded:  # Ctrl-D: what was given stands, as when stdin is not a terminal
+        answers.update({qid: guess for qid, (guess, _) in guesses.items() if qid not in answers})
+        prompter.tell("")
+        _require(questions, answers, describe, "input ended before they were answered; give them as flags")
+        return _finish(questions, Gathered(Profile(answers=answers), gathered.understood, gathered.asked), tell)
 
 
-def _ask_open(questions: dict[str, Question], answers: dict[str, Answer], gathered: Gathered, prompter: Prompter) -> Gathered:
+def _read_sentence(text: str, questions: dict[str, Question], answers: dict[str, Answer]):
+    """Put what ``text`` says into ``answers``; return the reading (``dlguide.describe.Understood``)."""
+    from dlguide.describe import understand  # stems its cues; only --describe needs them
+
+    found = understand(text, questions)
+    for qid, value in found.answers.items():
+        answers[qid] = parse_answer(questions[qid], value, source="--describe")
+    return found
+
+
+def _apply_flags(flags: dict[str, Any], sources: dict[str, str], questions: dict[str, Question],
+                 answers: dict[str, Answer]) -> dict[str, str]:
+    """Put the flags into ``answers``; return, for each answer a flag changed, the option that did."""
+    changed = {}
+    for qid, raw in flags.items():
+        if raw is None or raw == [] or qid not in questions:
+            continue
+        source = sources.get(qid, flag_name(qid))
+        value = parse_answer(questions[qid], raw, source=source)
+        if qid in answers and answers[qid] != value:
+            changed[qid] = source
+        answers[qid] = value
+    return changed
+
+
+def _understood_line(questions: dict[str, Question], found, said: dict[str, Answer], overrides: dict[str, str],
+                     answers: dict[str, Answer]) -> str | None:
+    """ "Understood: data=image (from 'x-rays'); ..." with overrides, guesses and ignored numbers."""
+    parts = []
+    for qid, words in found.evidence.items():
+        if qid in overrides:
+            parts.append(f"{qid}={_shown(answers[qid])} ({overrides[qid]} overrides the description's "
+                         f"{_shown(said[qid])}, from '{words}')")
+        else:
+            parts.append(_said(questions[qid], said[qid], words, qid in found.unsure))
+    ignored = f"ignored: {', '.join(found.ignored)}" if found.ignored else ""
+    if parts:
+        return "Understood: " + "; ".join(parts + ([ignored] if ignored else []))
+    return f"Understood nothing usable from the description; {ignored}" if ignored else None
+
+
+def flags_given(flags: dict[str, Any]) -> set[str]:
+    return {qid for qid, raw in flags.items() if raw is not None and raw != []}
+
+
+def _said(question: Question, value: Answer, words: str, unsure: bool) -> str:
+    guess = "; a guess" if unsure else ""
+    return f"{question.id}={_shown(value)} (from '{words}'{guess})"
+
+
+def _shown(value: Answer) -> str:
+    return ", ".join(value) if isinstance(value, list) else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _require(questions: dict[str, Question], answers: dict[str, Answer], describe: str | None, how: str) -> None:
+    missing = [q for q in questions.values() if q.required and Profile(answers=answers).is_unknown(q.id)]
+    if missing:
+        said = " (--describe did not say)" if describe is not None else ""
+        raise UsageError(f"missing answers: {', '.join(flag_name(q.id) for q in missing)}{said}; {how}")
+
+
+def _applies(question: Question, answers: dict[str, Answer]) -> bool | None:
     from dlguide.ranking import evaluate  # the same three-valued logic as the rules decides ask_when
 
-    def applies(question: Question) -> bool:
-        return question.ask_when is None or evaluate(question.ask_when, Profile(answers=answers))[0] is True
+    return True if question.ask_when is None else evaluate(question.ask_when, Profile(answers=answers))[0]
 
+
+def _finish(questions: dict[str, Question], gathered: Gathered, tell: Callable[[str], None] | None) -> Gathered:
+    """Drop, and say so, answers to questions that do not apply (a sequence length for images)."""
+    answers = dict(gathered.profile.answers)
+    for question in questions.values():
+        if question.id in answers and _applies(question, answers) is False:
+            deciders = _deciders(question.ask_when)
+            context = ", ".join(f"{q}={_shown(answers[q])}" for q in deciders if q in answers)
+            value = answers.pop(question.id)
+            if tell and not Profile(answers={question.id: value}).is_unknown(question.id):
+                tell(f"Ignored: {question.id}={_shown(value)} does not apply when {context}.")
+    gathered.profile = Profile(answers=answers)
+    return gathered
+
+
+def _deciders(node) -> list[str]:
+    """The question ids a condition tree reads, in order."""
+    if hasattr(node, "question"):
+        return [node.question]
+    children = getattr(node, "all", None) or getattr(node, "any", None) or [getattr(node, "not_", None)]
+    return list(dict.fromkeys(q for child in children if child is not None for q in _deciders(child)))
+
+
+def _ask_open(questions: dict[str, Question], answers: dict[str, Answer], gathered: Gathered, prompter: Prompter,
+              guesses: dict[str, tuple[Answer, str]]) -> Gathered:
     def still_open() -> list[Question]:
-        return [q for q in questions.values() if q.id not in answers and applies(q)]
+        return [q for q in questions.values() if q.id not in answers and _applies(q, answers) is True]
 
     asked = 0
     while True:
@@ -207,141 +347,14 @@ def _ask_open(questions: dict[str, Question], answers: dict[str, Answer], gather
         asked += 1
         while True:
             try:
-                answers[question.id] = parse_answer(question, prompter.ask(question, asked, asked + len(pending) - 1), source=question.id)
+                raw = prompter.ask(question, asked, asked + len(pending) - 1, guesses.get(question.id))
+                answers[question.id] = parse_answer(question, raw, source=question.id)
                 break
             except UsageError as exc:
                 prompter.tell(exc.message)
         gathered.asked.append(question.id)
     gathered.profile = Profile(answers=answers)
     return gathered
-
-
-
-# ---- The real terminal ---------------------------------------------------------------------------
-
-_UP, _DOWN = ("\x1b[A", "k"), ("\x1b[B", "j")
-
-
-class TerminalPrompter:
-    """Asks on a real terminal: arrow-key menus in cbreak mode, drawn on stderr so stdout stays clean.
-
-    Where raw key reading is impossible (no termios, or stdin is not a terminal) menus fall back to
-    numbered choices read line by line. Ctrl-C raises KeyboardInterrupt; the terminal is always restored.
-    """
-
-    def __init__(self, stdin=None, out=None) -> None:
-        self.stdin = stdin or sys.stdin
-        self.out = out or sys.stderr
-
-    def tell(self, message: str) -> None:
-        self.out.write(message + "\n")
-        self.out.flush()
-
-    def _paint(self, code: str, text: str) -> str:
-        """Colour for a terminal; plain text under NO_COLOR (no-color.org) or when not a terminal."""
-        if os.environ.get("NO_COLOR") or not getattr(self.out, "isatty", lambda: False)():
-            return text
-        return f"\x1b[{code}m{text}\x1b[0m"
-
-    def confirm(self, message: str) -> bool:
-        self.out.write(f"{message} [y/N] ")
-        self.out.flush()
-        return self._line().strip().lower() in ("y", "yes")
-
-    def ask(self, question: Question, number: int, total: int) -> Answer:
-        self.tell(f"\n{self._paint('1', f'question {number} of {total}:')} {question.prompt}")
-        self.tell(self._paint("2", f"  {question.help}"))
-        if question.kind in ("choice", "multi"):
-            options = [(c.id, c.label, c.explain) for c in question.choices]
-            options.append((UNKNOWN, "I don't know", "Leave it open; the advice will not rely on it."))
-            return self._menu(options, multi=question.kind == "multi")
-        self.tell(self._paint("2", "  (type a value and press Enter; Enter alone means I don't know)"))
-        self.out.write("  > ")
-        self.out.flush()
-        return self._line().strip() or UNKNOWN
-
-    def _line(self) -> str:
-        line = self.stdin.readline()
-        if not line:
-            raise UsageError("input ended before every question was answered")
-        return line
-
-    def _menu(self, options: list[tuple[str, str, str]], *, multi: bool) -> Answer:
-        try:
-            import termios
-            import tty
-        except ImportError:  # pragma: no cover - Windows
-            return self._numbered(options, multi=multi)
-        if not self.stdin.isatty():
-            return self._numbered(options, multi=multi)
-        fd = self.stdin.fileno()
-        saved = termios.tcgetattr(fd)
-        cursor, chosen, drawn = 0, set(), 0
-        try:
-            tty.setcbreak(fd, termios.TCSANOW)  # TCSANOW keeps keys typed ahead
-            while True:
-                drawn = self._draw(options, cursor, chosen, multi, drawn)
-                key = self._key(fd)
-                if key in _UP:
-                    cursor = (cursor - 1) % len(options)
-                elif key in _DOWN:
-                    cursor = (cursor + 1) % len(options)
-                elif key.isdigit() and 1 <= int(key) <= len(options):
-                    cursor = int(key) - 1
-                elif key == " " and multi:
-                    chosen ^= {cursor}
-                elif key in ("\r", "\n"):
-                    break
-                elif key == "\x03":
-                    raise KeyboardInterrupt
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-        picked = [options[i][0] for i in sorted(chosen)] if multi else [options[cursor][0]]
-        if multi and not chosen:
-            picked = [options[cursor][0]] if options[cursor][0] == UNKNOWN else []
-        self.out.write(f"\x1b[{drawn}F\x1b[J")
-        labels = [label for oid, label, _ in options if oid in picked]
-        self.tell(f"  {self._paint('32', '✓')} {', '.join(labels) or 'nothing in particular'}")
-        return picked if multi else picked[0]
-
-    def _draw(self, options, cursor: int, chosen: set, multi: bool, drawn: int) -> int:
-        width = max(shutil.get_terminal_size((80, 24)).columns - 1, 20)
-        if drawn:
-            self.out.write(f"\x1b[{drawn}F\x1b[J")
-        hint = "arrows move, space toggles, enter confirms" if multi else "arrows move, enter picks"
-        lines = [self._paint("2", f"  ({hint})")]
-        for index, (_, label, explain) in enumerate(options):
-            mark = ("[x] " if index in chosen else "[ ] ") if multi else ""
-            pointer = "❯" if index == cursor else " "
-            text = f"{pointer} {mark}{label} - {explain}"[:width]
-            lines.append(self._paint("7", text) if index == cursor else text)
-        self.out.write("\n".join(lines) + "\n")
-        self.out.flush()
-        return len(lines)
-
-    @staticmethod
-    def _key(fd: int) -> str:
-        key = os.read(fd, 1).decode(errors="ignore")
-        if key == "\x1b":
-            key += os.read(fd, 2).decode(errors="ignore")
-        if key == "\x04":
-            raise UsageError("input ended before every question was answered")
-        return key
-
-    def _numbered(self, options, *, multi: bool) -> Answer:
-        for index, (_, label, explain) in enumerate(options, start=1):
-            self.tell(f"  {index}. {label} - {explain}")
-        self.out.write("  numbers, separated by commas > " if multi else "  number > ")
-        self.out.flush()
-        picks = []
-        for part in re.split(r"[,\s]+", self._line().strip()):
-            if part.isdigit() and 1 <= int(part) <= len(options):
-                picks.append(options[int(part) - 1][0])
-            elif part:
-                picks.append(part)
-        if multi:
-            return picks
-        return picks[0] if picks else UNKNOWN
 
 
 def demo_offer(prompter: Prompter, family_id: str, family_name: str, extra_installed: bool, install: str) -> bool:

@@ -173,14 +173,3 @@ def to_markdown(result: Result, *, explain: bool = False) -> str:
             lines.append(f"| {entry.rule} | {'yes' if entry.fired else entry.state} | {', '.join(entry.effects)} | {entry.failed or ''} |")
     return "\n".join(lines)
 
-
-def understood_text(understood: dict[str, str], profile: dict[str, Any]) -> str:
-    """One line saying what a --describe sentence was read as, for stderr."""
-    if not understood:
-        return "Understood nothing usable from the description."
-    parts = []
-    for qid, words in understood.items():
-        value = profile.get(qid)
-        shown = ", ".join(value) if isinstance(value, list) else value
-        parts.append(f"{qid}={shown} (from '{words}')")
-    return "Understood: " + "; ".join(parts)

@@ -82,12 +82,42 @@ When = Union[Condition, All, Any_, Not]
 
 
 class Choice(Strict):
+    """One allowed answer, and the words that point to it in a ``--describe`` sentence.
+
+    The reader weighs what it finds: a synonym counts 3, a name 2 and a hint 1, a phrase of several words a
+    little more than one word. Phrases match on word stems ("generates" finds "generate"), and a few other
+    words may stand between a phrase's words ("predict the monthly rent" finds "predict rent").
+    """
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="The value stored in a profile, e.g. 'image'.")
     label: str = Field(description="What the user sees in the menu, e.g. 'Images'.")
     explain: str = Field(description="One line under the label that says when to pick it.")
     synonyms: list[str] = Field(
         default_factory=list,
-        description="Lowercase words or phrases that mean this choice in a --describe sentence, e.g. 'photos'.",
+        description="Words or phrases that mean this choice in a --describe sentence, e.g. 'photos' (weight 3).",
+    )
+    names: list[str] = Field(
+        default_factory=list,
+        description="Well-known dataset and model names that point to this choice, e.g. 'CIFAR', 'YOLO' (weight 2).",
+    )
+    hints: list[str] = Field(
+        default_factory=list,
+        description="Words that suggest this choice but also occur elsewhere, e.g. 'columns' for tables (weight 1).",
+    )
+    applies_when: "When | None" = Field(
+        default=None,
+        description="Condition on answers read before this question; where it is false the reader never picks "
+        "this choice, e.g. boxes around objects only for images.",
+    )
+    outranks: list[str] = Field(
+        default_factory=list,
+        description="Other choices of the same question that are parts of this one: where this choice is named, "
+        "their evidence counts for it (the frames of a video are images).",
+    )
+    several_of: list[str] = Field(
+        default_factory=list,
+        description="Other choices of the same question: a sentence that names two or more of them means this "
+        "choice, e.g. images and text together mean 'multimodal'.",
     )
 
 
@@ -114,6 +144,16 @@ class Question(Strict):
     required: bool = Field(
         default=False, description="Whether a non-interactive run must be given it (no 'unknown' fallback)."
     )
+    lead_words: list[str] = Field(
+        default_factory=list,
+        description="Words that introduce this question's answer in a sentence ('I want to', 'the goal is to'): "
+        "a cue of one of its choices right after them counts double.",
+    )
+    reading: "NumberCues | None" = Field(
+        default=None,
+        description="How a --describe sentence gives this number or fraction: the words around a number that "
+        "give it this role; without it, no number in a sentence answers this question.",
+    )
 
     @model_validator(mode="after")
     def _shape_fits_kind(self) -> "Question":
@@ -130,10 +170,63 @@ class Question(Strict):
             raise ValueError(f"a '{self.kind}' question takes no choices")
         if self.kind == "fraction" and (self.minimum is None or self.maximum is None):
             raise ValueError("a 'fraction' question needs minimum and maximum")
+        if self.reading is not None and self.kind not in ("number", "fraction"):
+            raise ValueError(f"a '{self.kind}' question is read from its choices' words; 'reading' is for numbers")
+        if self.reading is not None and self.reading.share_of and self.kind != "fraction":
+            raise ValueError("'share_of' turns a count into a fraction; only a 'fraction' question takes it")
+        for choice in self.choices:
+            named = {*choice.several_of, *choice.outranks}
+            strangers = named - set(self.choice_ids()) | ({choice.id} & named)
+            if strangers:
+                raise ValueError(f"choice {choice.id!r}: several_of or outranks names {sorted(strangers)}, "
+                                 f"expected other choices of this question ({', '.join(self.choice_ids())})")
         return self
 
     def choice_ids(self) -> list[str]:
         return [choice.id for choice in self.choices]
+
+
+class SaidValue(Strict):
+    value: float = Field(description="The answer these words give, e.g. 0 for 'unlabeled'.")
+    words: list[str] = Field(min_length=1, description="Words or phrases that say it, e.g. 'no labels'.")
+
+
+class NumberCues(Strict):
+    """How free text gives a number or fraction question its answer: the role the words around a number give it.
+
+    A number is read only where one of these cues stands next to it ("800 chest x-rays", "sequences of 200
+    steps", "a tenth labeled"); any other number (a year, "12 classes", "ResNet-50") is listed as ignored.
+    """
+
+    after: list[str] = Field(
+        default_factory=list,
+        description="Words that follow a number in this role, e.g. 'images', 'tokens', 'labeled'; up to `reach` "
+        "words may stand between ('800 chest x-rays').",
+    )
+    after_synonyms_of: list[str] = Field(
+        default_factory=list,
+        description="Choice questions whose choices' synonyms also count as `after` words: '3000 x-rays' counts "
+        "examples because 'x-rays' names a kind of data.",
+    )
+    before: list[str] = Field(
+        default_factory=list, description="Words just before a number in this role, e.g. 'length of', 'labels for'."
+    )
+    not_after: list[str] = Field(
+        default_factory=list,
+        description="Word forms (exact, not stemmed) that, right after a number, cancel this role: 'labels' in "
+        "'10 labels' counts classes, not labelled examples.",
+    )
+    reach: int = Field(default=3, ge=0, le=8, description="How many words may stand between a number and its cue.")
+    said: list[SaidValue] = Field(
+        default_factory=list,
+        description="Phrases that give the answer without a number ('unlabeled' = 0), used only when no number "
+        "did; the first entry that matches wins.",
+    )
+    share_of: str | None = Field(
+        default=None,
+        description="Fraction questions: a count with these cues ('150 of them labelled') is divided by this "
+        "number question's answer.",
+    )
 
 
 class QuestionsFile(Strict):
@@ -141,6 +234,21 @@ class QuestionsFile(Strict):
 
     schema_version: Literal[1] = Field(description="Version of this file format; 1.")
     questions: list[Question] = Field(min_length=1, description="The questions, in the order they are asked.")
+
+    @model_validator(mode="after")
+    def _shares_name_numbers(self) -> "QuestionsFile":
+        numbers = [q.id for q in self.questions if q.kind == "number"]
+        choices = [q.id for q in self.questions if q.kind in ("choice", "multi")]
+        for question in self.questions:
+            strangers = [q for q in (question.reading.after_synonyms_of if question.reading else []) if q not in choices]
+            if strangers:
+                raise ValueError(f"question {question.id!r}: after_synonyms_of names {strangers}, expected choice "
+                                 f"questions ({', '.join(choices)})")
+            target = question.reading.share_of if question.reading else None
+            if target and target not in numbers:
+                raise ValueError(f"question {question.id!r}: share_of {target!r} is not a number question "
+                                 f"(number questions: {', '.join(numbers) or 'none'})")
+        return self
 
 
 class Effect(Strict):

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dlguide.errors import DEMOS_INSTALL
+from dlguide.errors import DEMOS_INSTALL, UsageError
 from dlguide.options import JsonOption, KbOption, MarkdownOption, output_format
 
 def _opt(flag: str, text: str):
@@ -22,6 +22,7 @@ def _opt(flag: str, text: str):
 
 
 def recommend(
+    ctx: typer.Context,
     data: Annotated[Optional[str], _opt("--data", "image, video, text, audio, time-series, tabular, graph, multimodal.")] = None,
     task: Annotated[Optional[str], _opt("--task", "classify, detect, segment, regress, forecast, generate, translate, anomaly, denoise, compress, embed, link.")] = None,
     samples: Annotated[Optional[str], _opt("--samples", "Training examples (nodes for a graph), e.g. 800, 2k, 1.5M.")] = None,
@@ -30,6 +31,7 @@ def recommend(
     compute: Annotated[Optional[str], _opt("--compute", "low (laptop CPU), medium (one GPU), high (many GPUs).")] = None,
     priority: Annotated[Optional[list[str]], _opt("--priority", "speed, quality, stability, interpretability; repeatable.")] = None,
     describe: Annotated[Optional[str], _opt("--describe", "Your situation in a sentence; what it cannot tell is asked.")] = None,
+    set_: Annotated[Optional[list[str]], _opt("--set", "Answer any question in questions.yaml by id, e.g. --set data=image; repeatable.")] = None,
     answers: Annotated[Optional[Path], _opt("--answers", "Read a saved profile (YAML) written by --save.")] = None,
     save: Annotated[Optional[str], _opt("--save", "Write the profile used to this YAML file.")] = None,
     force: Annotated[bool, _opt("--force", "With --save: replace an existing file (never the --answers file).")] = False,
@@ -44,6 +46,7 @@ def recommend(
     from dlguide import kb as knowledge
     from dlguide.demos.lpfiles import check_file
     from dlguide.output import emit, emit_json, emit_markdown, note
+    from dlguide.prompter import TerminalPrompter
 
     fmt = output_format(as_json, as_markdown)
     base = knowledge.load(kb)
@@ -51,11 +54,10 @@ def recommend(
     if save is not None:  # the destination is checked before any question is asked
         inputs = [answers, *base.root.rglob("*.yaml")]  # never written onto, not even with --force
         check_file(save, force=force, inputs=inputs, what="--save", example="profile.yaml")
-    flags = {"data": data, "task": task, "samples": samples, "labeled": labeled, "seq_len": seq_len,
-             "compute": compute, "priority": [p for item in priority or [] for p in item.split(",")]}
-    prompter = questionnaire.TerminalPrompter() if not no_input and sys.stdin.isatty() else None
+    flags, sources = _flags(ctx.params, set_ or [], base.questions)
+    prompter = TerminalPrompter() if not no_input and sys.stdin.isatty() else None
     gathered = questionnaire.gather(base.questions, flags=flags, answers_file=answers, describe=describe, prompter=prompter,
-                                    on_understood=lambda seen, said: note(render_recommend.understood_text(seen, said)))
+                                    tell=note, flag_sources=sources)
     result = engine.recommend(base, gathered.profile)
     if save is not None:
         questionnaire.write_answers(save, result.profile, force=force, inputs=inputs)
@@ -64,6 +66,25 @@ def recommend(
      "rich": lambda: emit(render_recommend.to_rich(result, explain=explain))}[fmt]()
     # Only a conversation ends with an offer: not a fully-flagged run, and never into a JSON or Markdown pipe.
     return _offer_demo(prompter, base, result.ranking[0]) if prompter and gathered.asked and fmt == "rich" else 0
+
+
+def _flags(params: dict, set_items: list[str], questions: dict) -> tuple[dict, dict]:
+    """Raw answers by question id, and the option each came from.
+
+    Every option named after a question answers it; ``--set ID=VALUE`` answers any question in
+    questions.yaml, new ones too. No question id is written here.
+    """
+    from dlguide import questionnaire
+
+    flags = {name: value for name, value in params.items() if name in questions}
+    flags = {qid: ([p for item in value for p in item.split(",")] if isinstance(value, (list, tuple)) else value)
+             for qid, value in flags.items()}
+    sources = {}
+    for qid, value in questionnaire.parse_set(set_items, questions).items():
+        if flags.get(qid) not in (None, []):
+            raise UsageError(f"--set {qid}: {questionnaire.flag_name(qid)} is given too; give the answer once")
+        flags[qid], sources[qid] = value, f"--set {qid}"
+    return flags, sources
 
 
 def _offer_demo(prompter, base, top) -> int:

@@ -1,0 +1,228 @@
+"""Words for the ``--describe`` reader: a sentence as tokens with their stems and places, and cue phrases.
+
+A light suffix-stripping stemmer puts the forms of a word together ("generate", "generates", "generation",
+"generator" and "generative" all become "generat"; "labeled" and "labelled" become "label"). It is written
+here, not taken from snowballstemmer, because the reader stems every cue word in ``questions.yaml`` on each
+run: Snowball's pure-Python English stemmer needs about 30 ms for that vocabulary, a fifth of the CLI's
+whole start-up, where these few string tests need about 3 ms. It only has to stem cues and text the same
+way, not to produce dictionary words.
+
+A ``Phrase`` matches tokens in order, stem against stem (a cue stem of seven letters or more also finds a
+slightly longer stem it starts: "segment" finds "segmentat"), with up to ``GAP`` other words between its
+words but never across a punctuation mark: "predict the monthly price" contains "predict price".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+GAP = 2
+"""Words that may stand between two words of a phrase ("remove the background noise" has "remove noise")."""
+
+_TOKEN = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\u0020\d{3})+(?![\d.,])|\d*\.\d+|\d+)"
+    r"(?P<suffix>k|mm|m|bn|b|%)?(?!\w)"
+    r"|(?P<word>[^\W\d_][\w]*(?:['’][^\W\d_]+)?)"
+    r"|(?P<punct>[.;:!?()\[\]\"/]|,(?!\d{3})|\s[-–—]\s)",
+    re.IGNORECASE,
+)
+# Suffixes, longest first, and what each becomes; a stem keeps at least three letters.
+_SUFFIXES = (
+    ("ification", "if"), ("izations", ""), ("ization", ""), ("isation", ""), ("ational", "at"), ("ations", "at"),
+    ("ation", "at"), ("itions", ""), ("ition", ""), ("ifiers", "if"), ("ifier", "if"), ("ified", "if"),
+    ("ifying", "if"), ("ify", "if"), ("ators", "at"), ("ator", "at"), ("ative", "at"), ("ating", "at"),
+    ("ated", "at"), ("ate", "at"), ("izing", ""), ("ising", ""), ("izer", ""), ("iser", ""), ("ized", ""),
+    ("ised", ""), ("ize", ""), ("ise", ""), ("ions", ""), ("ion", ""), ("ive", ""), ("ings", ""), ("ing", ""),
+    ("ors", ""), ("or", ""), ("ers", ""), ("er", ""), ("ed", ""), ("ly", ""), ("ory", "or"), ("ary", "ar"),
+)
+_KEEP = {"news", "series", "species", "mass", "gas", "bus", "less", "lens", "ios", "windows", "us", "its", "this",
+         "has", "was", "is", "as", "yes", "plus", "focus", "bias", "corpus", "status", "census", "virus", "atlas",
+         "process", "access", "business", "customer", "project", "reading", "readings"}
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """The stem of one word; the same for its plural, its -ing, -ed, -er, -ion and -ation forms."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.strip("'")
+    if len(w) <= 3 or w in _KEEP or not w.isalpha():
+        return w
+    if w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w in _KEEP:
+        return w
+    for suffix, replacement in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)] + replacement
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] in "bdgklmnprt":
+        w = w[:-1]  # labell -> label, plann -> plan
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    elif len(w) > 3 and w.endswith("y"):
+        w = w[:-1] + "i"
+    return w
+
+
+def same(cue: str, word: str) -> bool:
+    """Whether a cue stem finds a text stem: equal, or a long cue stem that the word only extends a little.
+
+    One way only: the cue "detect" finds "detector", but the cue "segmentation" does not find a river's
+    "segment".
+    """
+    return cue == word or (len(cue) >= 7 and word.startswith(cue) and len(word) - len(cue) <= 3)
+
+
+# Plain classes with __slots__, not dataclasses: a dataclass writes and compiles its methods at import,
+# about half a millisecond each, and --describe's start-up is measured.
+class Token:
+    """One word, number or punctuation mark of a sentence, with its place."""
+
+    __slots__ = ("kind", "text", "stem", "start", "end", "suffix", "glued")
+
+    def __init__(self, kind: str, text: str, stem: str, start: int, end: int, suffix: str = "", glued: bool = False):
+        self.kind = kind  # word, num or punct
+        self.text = text  # as written
+        self.stem = stem  # words: the stem; numbers: the digits; punctuation: the mark
+        self.start, self.end = start, end  # place in the original text
+        self.suffix = suffix  # numbers: k, m, b or % written right after the digits
+        self.glued = glued  # numbers: joined to a word by a hyphen ("ResNet-50", "10-second"): a name or a measure
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and punctuation marks of ``text``, with their places; everything else is space."""
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        if match.group("word"):
+            tokens.append(Token("word", match.group(0), stem(match.group(0)), start, end))
+        elif match.group("num"):
+            glued = (start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()) or (
+                end + 1 < len(text) and text[end] == "-" and text[end + 1].isalpha())
+            tokens.append(Token("num", match.group(0), match.group("num"), start, end,
+                                (match.group("suffix") or "").lower(), glued))
+        else:
+            tokens.append(Token("punct", match.group(0).strip(), match.group(0).strip(), start, end))
+    return tokens
+
+
+class Phrase:
+    """A cue phrase from ``questions.yaml`` as stems, with what finding it means and how much it weighs."""
+
+    __slots__ = ("stems", "words", "weight", "owner")
+
+    def __init__(self, stems: tuple[str, ...], words: str, weight: float = 1.0, owner: str = "") -> None:
+        self.stems = stems
+        self.words = words  # as written in questions.yaml
+        self.weight = weight
+        self.owner = owner  # the choice it points to
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.words!r}, {self.weight}, {self.owner!r})"
+
+    def find(self, text: "Text") -> list[tuple[int, int]]:
+        """Every (first, last) token index where the phrase occurs in ``text``."""
+        return [(used[0], used[-1]) for used in self.occurrences(text)]
+
+    def occurrences(self, text: "Text") -> list[tuple[int, ...]]:
+        """For every occurrence, the indexes of the tokens its words matched (not the words between)."""
+        found = []
+        for first in text.places(self.stems[0]):
+            used = _rest(self.stems, text.tokens, first, len(text.tokens), GAP)
+            if used is not None:
+                found.append(used)
+        return found
+
+
+class Text:
+    """A sentence as tokens, indexed by stem so that each cue looks only where its first word is."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.tokens = tokenize(raw)
+        self._exact: dict[str, list[int]] = {}
+        self._head: dict[str, list[int]] = {}
+        for index, token in enumerate(self.tokens):
+            if token.kind != "punct":  # numbers too: "2080 ti", "8 gpus"
+                self._exact.setdefault(token.stem, []).append(index)
+                if len(token.stem) >= 7:
+                    self._head.setdefault(token.stem[:7], []).append(index)
+
+    def places(self, cue: str) -> list[int]:
+        """Indexes of the tokens whose stem the cue stem finds (see ``same``)."""
+        if len(cue) < 7:
+            return self._exact.get(cue, [])
+        return [i for i in self._head.get(cue[:7], []) if same(cue, self.tokens[i].stem)]  # longer words only
+
+    def span(self, first: int, last: int) -> str:
+        """The original words from token ``first`` to token ``last``."""
+        return self.raw[self.tokens[first].start: self.tokens[last].end]
+
+
+def _rest(stems: tuple[str, ...], tokens: list[Token], at: int, stop: int, gap: int) -> tuple[int, ...] | None:
+    used = [at]
+    for part in stems[1:]:
+        for step in range(1, gap + 2):
+            index = at + step
+            if index >= stop or tokens[index].kind == "punct":
+                return None
+            if same(part, tokens[index].stem):
+                at = index
+                used.append(index)
+                break
+        else:
+            return None
+    return tuple(used)
+
+
+def stems_of(words: str) -> tuple[str, ...]:
+    """The stems of a cue's words, in order."""
+    return tuple(token.stem for token in tokenize(words) if token.kind != "punct")
+
+
+def phrase(words: str, weight: float = 1.0, owner: str = "", known: dict[str, list[str]] | None = None) -> Phrase | None:
+    """A cue as a Phrase (stems from ``known`` when there); None for a cue with no words in it."""
+    stems = tuple(known[words]) if known and words in known else stems_of(words)
+    return Phrase(stems, words, weight, owner) if stems else None
+
+
+def cached_stems(vocabulary: list[str]) -> dict[str, list[str]]:
+    """The stems of every cue in ``vocabulary``, kept in one small JSON file between runs.
+
+    Stemming the 2,000 cues of questions.yaml takes about 15 ms, a tenth of the CLI's start-up; reading
+    them back takes 1 ms. The file is keyed by the vocabulary and this module's own file, so an edit to
+    either stems again. ``DLGUIDE_NO_CACHE=1`` turns it off; a read-only home only means stemming again.
+    """
+    import hashlib
+    import json
+    import os
+    from pathlib import Path
+
+    here = Path(__file__)
+    key = hashlib.sha1("\n".join([str(here.stat().st_mtime_ns), *vocabulary]).encode()).hexdigest()
+    path = None
+    if os.environ.get("DLGUIDE_NO_CACHE", "") in ("", "0"):
+        path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dlguide" / "describe-stems.json"
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored.get("key") == key:
+                return stored["stems"]
+        except (OSError, ValueError, AttributeError):
+            pass  # missing, stale or unreadable: stem again
+    stems = {words: list(stems_of(words)) for words in vocabulary}
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps({"key": key, "stems": stems}), encoding="utf-8")
+            os.replace(partial, path)
+        except OSError:
+            pass
+    return stems
