@@ -171,21 +171,22 @@ def test_propagation_on_blobs_is_accurate_and_clean():
     assert lpkit.accuracy(dense["labels"], y, y_semi) > 0.9
 
 
-def test_collapse_is_reported():
+@pytest.mark.parametrize("engine", ["dlguide", "sklearn"])
+def test_collapse_is_reported(engine):
     rng = np.random.default_rng(0)
-    x = np.vstack([rng.normal(size=(200, 5)) + [10, 0, 0, 0, 0], [[0, 10, 0, 0, 0]]])
-    y_semi = np.full(201, -1)
+    x = np.vstack([rng.normal(size=(200, 5)) + [10, 0, 0, 0, 0], rng.normal(scale=0.1, size=(10, 5)) + [0, 10, 0, 0, 0]])
+    y_semi = np.full(210, -1)
     y_semi[:10] = 0
-    y_semi[200] = 1  # the only class-1 label sits alone, far from every unlabeled point
-    result = lpkit.propagate(x, y_semi)
-    assert any(w.startswith("collapse: ") and w.endswith("of the unlabeled points got class 0") for w in result["warnings"])
+    y_semi[200:] = 1  # half the labels are class 1, all of them far from every unlabeled point
+    result = lpkit.propagate(x, y_semi, engine=engine)
+    assert any(w.startswith("collapse: ") and "of the unlabeled points got class 0" in w for w in result["warnings"])
 
 
 def test_unconverged_run_is_reported():
     from sklearn.datasets import make_moons
 
     x, y = make_moons(n_samples=400, noise=0.05, random_state=0)
-    result = lpkit.propagate(x, lpkit.split_labels(y, 0.02, seed=0), max_iter=1)
+    result = lpkit.propagate(x, lpkit.split_labels(y, 0.02, seed=0), engine="sklearn", max_iter=1)
     assert "propagation did not converge in 1 iterations" in result["warnings"]
 
 

@@ -14,7 +14,7 @@ from dlguide import scaffold
 from dlguide.demos.lpfiles import WriteRefused
 
 FAMILIES = ["cnn", "rnn", "transformer", "autoencoder", "gan", "diffusion", "gnn", "mlp"]
-FILES = ["demo.py", "lpkit.py", "lpdata.py", "lpresult.py", "lpplot.py", "lpfiles.py", "README.md", "requirements.txt"]
+FILES = ["demo.py", *scaffold.HELPERS, "README.md", "requirements.txt"]  # the helpers: one list, in scaffold
 
 
 @pytest.fixture

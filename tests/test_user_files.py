@@ -11,6 +11,8 @@ import stat
 
 import pytest
 
+from dlguide import scaffold
+
 from sweep_support import changed, checksums, make_user_folder
 
 
@@ -21,7 +23,7 @@ def user(tmp_path, monkeypatch):
     return folder
 
 
-PLAN = ["demo.py", "lpkit.py", "lpdata.py", "README.md", "requirements.txt"]
+PLAN = ["demo.py", *scaffold.HELPERS, "README.md", "requirements.txt"]
 IMG = ["--data", "image", "--task", "classify"]
 
 
@@ -71,7 +73,7 @@ def test_scaffold_writes_only_its_plan(cli, user):
     assert writes(cli, user, "scaffold", "mlp", "")[:2] == (1, [])
     assert writes(cli, user, "scaffold", "mlp", "", "--force")[:2] == (1, [])
     code, touched, _ = writes(cli, user, "scaffold", "mlp", "{user}", "--force")
-    assert code == 0 and touched == sorted(["README.md", "demo.py", "lpkit.py", "lpdata.py", "requirements.txt"])
+    assert code == 0 and touched == sorted(PLAN)
 
 
 def test_scaffold_by_default_adds_one_new_folder_here(cli, user):
