@@ -135,6 +135,16 @@ def test_small_text_starts_from_a_pretrained_transformer_unless_on_a_laptop(base
     assert [r.id for r in laptop.ranking[:2]] == ["rnn", "transformer"]
 
 
+def test_a_pretrained_model_used_as_is_costs_no_training_on_a_laptop(base):
+    """Sentence embeddings for search run on a laptop: the training-cost rule passes them by, and only them."""
+    laptop = Profile(answers={"data": "text", "task": "embed", "compute": "low"})
+    top = engine.recommend(base, laptop).ranking[0]
+    assert (top.id, top.variant) == ("transformer", "sentence-encoder")
+    assert "compute-low" not in [h.rule for h in top.cautions]
+    tuned = engine.recommend(base, laptop.with_answer("task", "classify")).ranking
+    assert tuned[0].id == "rnn" and "compute-low" in [h.rule for h in next(r for r in tuned if r.id == "transformer").cautions]
+
+
 def test_changes_are_real_and_sorted(base):
     profile = Profile(answers={"data": "image", "task": "generate", "samples": 50000, "priority": ["speed"]})
     result = engine.recommend(base, profile)

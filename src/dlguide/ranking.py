@@ -149,6 +149,18 @@ def routes(kb, profile: Profile) -> dict:
     return found
 
 
+def passes_by(effect, pretrained) -> bool:
+    """Whether a family's pretrained route here makes ``effect`` pass it by.
+
+    A ``from_scratch`` effect (data hunger) passes by any route; a ``training_cost`` effect (training on
+    small hardware) passes by a route whose model is used as it is, with no training at all.
+    """
+    route = pretrained.get(effect.family)
+    if route is None:
+        return False
+    return effect.from_scratch or (effect.training_cost and not route.trains)
+
+
 def contribution(rule: Rule, profile: Profile, pretrained) -> Optional[tuple[dict[str, int], set[str], list]]:
     """What a rule does to this profile: score deltas, exclusions and the from-scratch effects it skipped.
 
@@ -159,15 +171,15 @@ def contribution(rule: Rule, profile: Profile, pretrained) -> Optional[tuple[dic
         return None
     deltas: dict[str, int] = {}
     excluded: set[str] = set()
-    waived = []
+    skipped = []
     for effect in rule.effects:
-        if effect.from_scratch and effect.family in pretrained:
-            waived.append(effect)
+        if passes_by(effect, pretrained):
+            skipped.append(effect)
         elif effect.action == "exclude":
             excluded.add(effect.family)
         else:
             deltas[effect.family] = deltas.get(effect.family, 0) + (effect.weight if effect.action == "raise" else -effect.weight)
-    return deltas, excluded, waived
+    return deltas, excluded, skipped
 
 
 def scores(kb, profile: Profile) -> tuple[dict[str, int], set[str], list[tuple[Rule, bool]]]:
@@ -212,7 +224,7 @@ ROUTE_QUESTIONS = {"data", "task"}
 def rule_reads(rule: Rule) -> set[str]:
     """Every answer whose change can change what the rule does: its condition's, plus the route's."""
     reads = questions_read(rule.when)
-    return reads | ROUTE_QUESTIONS if any(effect.from_scratch for effect in rule.effects) else reads
+    return reads | ROUTE_QUESTIONS if any(effect.from_scratch or effect.training_cost for effect in rule.effects) else reads
 
 
 class Rescorer:
@@ -272,7 +284,7 @@ def rank(kb, profile: Profile) -> tuple[list[Ranked], list[TraceEntry], list[Adv
             continue
         trace.append(TraceEntry(rule=rule.id, fired=True, state="true", effects=effects))
         for effect in rule.effects:
-            if effect.from_scratch and effect.family in pretrained:
+            if passes_by(effect, pretrained):
                 waived[effect.family].append(rule.id)
                 continue
             hit = Hit(rule=rule.id, action=effect.action, weight=effect.weight, because=rule.because, source=rule.source)
@@ -314,9 +326,10 @@ def rank(kb, profile: Profile) -> tuple[list[Ranked], list[TraceEntry], list[Adv
 
 
 def _scratch_note(effect, pretrained) -> str:
-    if not effect.from_scratch:
+    if not (effect.from_scratch or effect.training_cost):
         return ""
-    return " from scratch (not applied: pretrained)" if effect.family in pretrained else " from scratch"
+    kind = " from scratch" if effect.from_scratch else " training cost"
+    return kind + (" (not applied: pretrained)" if passes_by(effect, pretrained) else "")
 
 
 def _signed(effect) -> str:

@@ -262,6 +262,11 @@ class Effect(Strict):
         description="Only for a family trained from scratch: skipped when the family has a pretrained route for "
         "the profile's data and task (its 'pretrained' list), e.g. a data-hunger penalty.",
     )
+    training_cost: bool = Field(
+        default=False,
+        description="About the cost of training (e.g. on a laptop CPU): skipped when the family's pretrained route "
+        "for the profile is used as it is, with no training (its route says trains: false).",
+    )
 
     @model_validator(mode="after")
     def _weight_fits_action(self) -> "Effect":

@@ -125,6 +125,8 @@ class PretrainedRoute(Strict):
     how: str = Field(description="What to do, as shown after the family's name, e.g. 'fine-tune a pretrained "
                      "encoder such as DistilBERT'.")
     source: str = Field(description="The model, paper or hub that shows the route exists, e.g. 'Sanh et al. 2019'.")
+    trains: bool = Field(default=True, description="False when the pretrained model is used as it is (e.g. sentence "
+                         "embeddings for search): no training, so rules about training cost pass it by.")
 
 
 class FamilyScope(Strict):
