@@ -197,7 +197,7 @@ def test_cuda_without_a_gpu_is_refused_before_reading(cli, data, monkeypatch):
     assert "read 300" not in result.stderr
 
 
-def test_help_and_other_commands_do_not_import_numpy():
+def test_propagate_help_imports_no_numpy_scipy_torch_or_sklearn():
     probe = ("import sys\nfrom dlguide.cli import run\ncode = run(['propagate', '--help'])\n"
              "print('HEAVY:' + ','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'scipy', 'torch', 'sklearn'))), file=sys.stderr)\n"
              "sys.exit(code)\n")
