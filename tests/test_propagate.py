@@ -204,3 +204,21 @@ def test_propagate_help_imports_no_numpy_scipy_torch_or_sklearn():
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0 and "--labels" in completed.stdout
     assert "HEAVY:\n" in completed.stderr
+
+
+def test_items_no_label_can_reach_are_left_blank_and_counted(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    centres = np.array([[20, 0], [0, 20], [-20, -20]])
+    x = np.repeat(centres, 20, axis=0) + rng.normal(size=(60, 2))
+    labels = ["cat", "cat"] + [""] * 18 + ["dog", "dog"] + [""] * 38  # the third cluster has no label
+    write_csv(tmp_path / "l.csv", [["label"]] + [[label] for label in labels])
+    np.save(tmp_path / "e.npy", x)
+    result = cli("propagate", "e.npy", "--labels", "l.csv", "--metric", "euclidean", "--neighbors", "5", "--json")
+    assert result.code == 0, result.stderr
+    summary = result.json()
+    assert summary["counts"]["unreachable"] == 20
+    assert any("20 point(s) have no path to any labeled point" in w for w in summary["warnings"])
+    rows = read_output(tmp_path / "e.propagated.csv")
+    assert [r["label"] for r in rows[40:]] == [""] * 20 and {r["confidence"] for r in rows[40:]} == {"0.0000"}
+    assert [r["label"] for r in rows[:40]] == ["cat"] * 20 + ["dog"] * 20
