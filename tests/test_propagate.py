@@ -152,6 +152,8 @@ def write_csv(path: Path, rows):
     (lambda f, x, y: (write_csv(f / "e.csv", [["a", "b"], ["1", "2"], ["3", "x"]]), "labels.csv"), 1,
      "line 3, column 'b': 'x' is not a number"),
     (lambda f, x, y: (write_csv(f / "e.csv", [["1", "2"], ["3", "inf"]]), "labels.csv"), 1, "line 2 holds NaN or infinity (column 2)"),
+    (lambda f, x, y: (write_csv(f / "e.csv", [["id", "a", "b"], ["p", "1", "2"], ["q", "nan", "1"]]), "labels.csv"), 1,
+     "line 3 holds NaN or infinity (column 'a')"),
     (lambda f, x, y: (write_csv(f / "e.csv", [["1", "2"], ["3"]]), "labels.csv"), 1, "line 2: 1 cells, but the first row has 2"),
     (lambda f, x, y: ((f / "e.npy").write_bytes(b"") or "e.npy", "labels.csv"), 1, "embeddings file e.npy is empty"),
     (lambda f, x, y: (np.save(f / "v.npy", x[:, 0]) or "v.npy", "labels.csv"), 1, "must be a table of N rows x d numbers, got shape (300,)"),
