@@ -4,7 +4,7 @@ One run measures, on the same embeddings and the same 1% of labels: Gaussian clu
 classes, the overlap set by ``--spread``: the spread of the class centres against unit noise) at 10k,
 50k and 200k points, and the embeddings of the cnn and rnn demos. For each engine: seconds per phase,
 peak resident memory, accuracy on the unlabeled points, and the ratio of end-to-end times. Each
-engine runs in a fresh Python process on the same arrays, so its peak memory (os.wait4) is its own
+engine runs in a fresh Python process on the same arrays, so its peak memory (its VmHWM) is its own
 (Python, numpy and the data included). A second table measures exact against approximate (faiss) neighbour search
 across sizes - the time of each, the approximate index's recall of the exact 10 nearest neighbours
 and the accuracy each gives - which is how ``lpgraph.EXACT_LIMIT`` was chosen. CUDA runs 1M x 64 only
@@ -54,7 +54,8 @@ def in_child(engine: str, x, y, y_semi, workdir: Path, **options):
     """Run one engine in a fresh Python process on the same arrays; returns (its result, its peak memory in MiB).
 
     A fresh process (not a fork: BLAS and OpenMP thread pools deadlock in forked children) so that the
-    peak resident memory (os.wait4) belongs to that engine alone; it includes Python, numpy and the data.
+    peak resident memory (the child's VmHWM; os.wait4 elsewhere) belongs to that engine alone; it
+    includes Python, numpy and the data.
     """
     data, out = workdir / "data.npz", workdir / "result.pkl"
     np.savez(data, x=x, y=y, y_semi=y_semi)
@@ -64,7 +65,9 @@ def in_child(engine: str, x, y, y_semi, workdir: Path, **options):
     if status != 0:
         raise RuntimeError(f"the {engine} run failed (status {status})")
     with out.open("rb") as handle:
-        return pickle.load(handle), usage.ru_maxrss / 1024
+        result = pickle.load(handle)
+    # Linux keeps the forking parent's resident size in ru_maxrss across exec; VmHWM is the child's own
+    return result, result.pop("vm_hwm_mib", None) or usage.ru_maxrss / 1024
 
 
 def child(engine: str, data: str, out: str, options: str) -> None:
@@ -74,6 +77,10 @@ def child(engine: str, data: str, out: str, options: str) -> None:
     arrays = np.load(data)
     run = run_dlguide if engine == "dlguide" else run_sklearn
     result = run(arrays["x"], arrays["y"], arrays["y_semi"], **ast.literal_eval(options))
+    status = Path("/proc/self/status")
+    if status.exists():
+        peak = [line.split()[1] for line in status.read_text().splitlines() if line.startswith("VmHWM:")]
+        result["vm_hwm_mib"] = int(peak[0]) / 1024 if peak else None
     with open(out, "wb") as handle:
         pickle.dump(result, handle)
 

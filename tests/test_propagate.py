@@ -152,6 +152,8 @@ def write_csv(path: Path, rows):
     (lambda f, x, y: (write_csv(f / "e.csv", [["a", "b"], ["1", "2"], ["3", "x"]]), "labels.csv"), 1,
      "line 3, column 'b': 'x' is not a number"),
     (lambda f, x, y: (write_csv(f / "e.csv", [["1", "2"], ["3", "inf"]]), "labels.csv"), 1, "line 2 holds NaN or infinity (column 2)"),
+    (lambda f, x, y: (write_csv(f / "e.csv", [["id", "a", "b"], ["p", "1", "2"], ["q", "nan", "1"]]), "labels.csv"), 1,
+     "line 3 holds NaN or infinity (column 'a')"),
     (lambda f, x, y: (write_csv(f / "e.csv", [["1", "2"], ["3"]]), "labels.csv"), 1, "line 2: 1 cells, but the first row has 2"),
     (lambda f, x, y: ((f / "e.npy").write_bytes(b"") or "e.npy", "labels.csv"), 1, "embeddings file e.npy is empty"),
     (lambda f, x, y: (np.save(f / "v.npy", x[:, 0]) or "v.npy", "labels.csv"), 1, "must be a table of N rows x d numbers, got shape (300,)"),
@@ -197,10 +199,28 @@ def test_cuda_without_a_gpu_is_refused_before_reading(cli, data, monkeypatch):
     assert "read 300" not in result.stderr
 
 
-def test_help_and_other_commands_do_not_import_numpy():
+def test_propagate_help_imports_no_numpy_scipy_torch_or_sklearn():
     probe = ("import sys\nfrom dlguide.cli import run\ncode = run(['propagate', '--help'])\n"
              "print('HEAVY:' + ','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'scipy', 'torch', 'sklearn'))), file=sys.stderr)\n"
              "sys.exit(code)\n")
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0 and "--labels" in completed.stdout
     assert "HEAVY:\n" in completed.stderr
+
+
+def test_items_no_label_can_reach_are_left_blank_and_counted(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    centres = np.array([[20, 0], [0, 20], [-20, -20]])
+    x = np.repeat(centres, 20, axis=0) + rng.normal(size=(60, 2))
+    labels = ["cat", "cat"] + [""] * 18 + ["dog", "dog"] + [""] * 38  # the third cluster has no label
+    write_csv(tmp_path / "l.csv", [["label"]] + [[label] for label in labels])
+    np.save(tmp_path / "e.npy", x)
+    result = cli("propagate", "e.npy", "--labels", "l.csv", "--metric", "euclidean", "--neighbors", "5", "--json")
+    assert result.code == 0, result.stderr
+    summary = result.json()
+    assert summary["counts"]["unreachable"] == 20
+    assert any("20 point(s) have no path to any labeled point" in w for w in summary["warnings"])
+    rows = read_output(tmp_path / "e.propagated.csv")
+    assert [r["label"] for r in rows[40:]] == [""] * 20 and {r["confidence"] for r in rows[40:]} == {"0.0000"}
+    assert [r["label"] for r in rows[:40]] == ["cat"] * 20 + ["dog"] * 20

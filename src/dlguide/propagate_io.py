@@ -51,10 +51,10 @@ def read_embeddings(path: Path, *, array: Optional[str] = None, id_column: Optio
     if path.stat().st_size == 0:
         raise DataError(f"embeddings file {path} is empty")
     if suffix == ".csv":
-        x, ids, first_line = _read_number_csv(path, id_column)
+        x, ids, first_line, columns = _read_number_csv(path, id_column)
         where = lambda row: f"line {row + first_line}"  # noqa: E731
     else:
-        x, ids = _read_numpy(path, array), None
+        x, ids, columns = _read_numpy(path, array), None, None
         where = lambda row: f"row {row} (counting from 0)"  # noqa: E731
     if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
         raise DataError(f"embeddings in {path} must be a table of N rows x d numbers, got shape {tuple(x.shape)}")
@@ -63,7 +63,8 @@ def read_embeddings(path: Path, *, array: Optional[str] = None, id_column: Optio
     bad = np.flatnonzero(~np.isfinite(x).all(axis=1))
     if len(bad):
         column = int(np.flatnonzero(~np.isfinite(x[bad[0]]))[0])
-        raise DataError(f"embeddings in {path}: {where(int(bad[0]))} holds NaN or infinity (column {column + 1}); "
+        named = repr(columns[column]) if columns else column + 1
+        raise DataError(f"embeddings in {path}: {where(int(bad[0]))} holds NaN or infinity (column {named}); "
                         f"{len(bad)} row(s) like it - fix or remove them")
     return Embeddings(x, ids, str(path))
 
@@ -95,7 +96,8 @@ def _read_numpy(path: Path, array: Optional[str]):
 def _read_number_csv(path: Path, id_column: Optional[str]):
     """A CSV of numbers: the header (if the first row is not all numbers) and an id column are optional.
 
-    Returns the array, the ids (or None) and the line number of the first row of numbers.
+    Returns the array, the ids (or None), the line number of the first row of numbers and the names
+    of the number columns (None without a header).
     """
     import numpy as np
 
@@ -123,7 +125,8 @@ def _read_number_csv(path: Path, id_column: Optional[str]):
         except ValueError:
             index = next(i for i, cell in enumerate(row) if i != column and not _is_number(cell))
             raise DataError(f"embeddings file {path}, line {line}, column {names[index]!r}: {row[index]!r} is not a number") from None
-    return np.asarray(values, dtype=np.float64), ids, 2 if header else 1
+    numbers = [name for i, name in enumerate(names) if i != column] if header else None
+    return np.asarray(values, dtype=np.float64), ids, 2 if header else 1, numbers
 
 
 def _is_number(text: str) -> bool:
