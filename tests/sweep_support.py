@@ -56,6 +56,12 @@ def make_user_folder(root: Path) -> Path:
     # 8 MB of comments around a valid profile: refused by its size at once, not parsed for seconds
     (root / "big-answers.yaml").write_text("data: image\ntask: classify\n" + ("# padding padding padding\n" * 320_000))
     (root / "edges.txt").write_text("0 1\n1 2\n2 0\n")
+    # embeddings and labels for `propagate`, as CSV so that writing them needs no numpy
+    (root / "emb.csv").write_text("id,x,y\n" + "".join(f"item{i},{(i % 2) * 5 + i / 100},{i / 50}\n" for i in range(40)))
+    (root / "labels.csv").write_text("id,label\n" + "".join(f"item{i},{'ab'[i % 2] if i < 10 else ''}\n" for i in range(40)))
+    (root / "one-label.csv").write_text("id,label\n" + "".join(f"item{i},{'a' if i < 10 else ''}\n" for i in range(40)))
+    (root / "no-labels.csv").write_text("id,label\n" + "".join(f"item{i},\n" for i in range(40)))
+    (root / "nan-emb.csv").write_text("id,x,y\n" + "".join(f"item{i},{'nan' if i == 7 else i},{i}\n" for i in range(40)))
     (root / "taken" / "README.md").mkdir(parents=True, exist_ok=True)  # a folder where scaffold writes a file
     (root / "taken" / "README.md" / "mine.txt").write_text("mine\n")
     (root / "images" / "cat").mkdir(parents=True, exist_ok=True)

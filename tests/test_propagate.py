@@ -118,21 +118,22 @@ def test_an_existing_output_is_kept_without_force_and_an_input_never_written(cli
     folder, _, _ = data
     (folder / "out.csv").write_text("mine\n")
     refused = cli("propagate", "emb.npy", "--labels", "labels.csv", "--output", "out.csv")
-    assert refused.code == 1 and "out.csv already exists; pass --force" in refused.stderr
+    assert refused.code == 1 and "out.csv already exists; choose another name, or add --force" in refused.stderr
     assert (folder / "out.csv").read_text() == "mine\n"
     assert cli("propagate", "emb.npy", "--labels", "labels.csv", "--output", "out.csv", "--force").code == 0
     assert read_output(folder / "out.csv")[0]["label"] == "cat"
     before = (folder / "labels.csv").read_bytes()
     onto_input = cli("propagate", "emb.npy", "--labels", "labels.csv", "--output", "./labels.csv", "--force")
-    assert onto_input.code == 2 and "is an input of this run" in onto_input.stderr
+    assert onto_input.code == 1 and "is also an input of this run" in onto_input.stderr
     assert (folder / "labels.csv").read_bytes() == before
 
 
 def test_the_output_is_checked_before_the_inputs_are_read(cli, data):
     folder, _, _ = data
     (folder / "broken.npy").write_bytes(b"not numpy at all")
-    result = cli("propagate", "broken.npy", "--labels", "labels.csv", "--output", "missing/out.csv")
-    assert result.code == 1 and "the folder missing does not exist" in result.stderr
+    (folder / "a-file").write_text("mine\n")
+    result = cli("propagate", "broken.npy", "--labels", "labels.csv", "--output", "a-file/out.csv")
+    assert result.code == 1 and "a-file is a file, not a folder" in result.stderr
 
 
 def write_csv(path: Path, rows):

@@ -404,6 +404,30 @@ DEMO_ROWS = rows(
     r("run-demo", "gan", "--png", "{user}/README.md", "--quick", "--epochs", "1", "--samples", "200", code=1, says="already exists"),
 )
 
+NEEDS_NUMPY = pytest.mark.skipif(__import__("importlib").util.find_spec("numpy") is None, reason="propagate needs the demos extra")
+PROPAGATE = ("propagate", "{user}/emb.csv", "--labels")
+PROPAGATE_ROWS = rows(
+    r(*PROPAGATE, "{user}/labels.csv", "--output", "{user}/notes.txt", code=1, says="already exists"),
+    r(*PROPAGATE, "{user}/labels.csv", "--output", "{user}/labels.csv", "--force", code=1, says="also an input"),
+    r(*PROPAGATE, "{user}/labels.csv", "--output", "{user}/emb.csv", "--force", code=1, says="also an input"),
+    r(*PROPAGATE, "{user}/labels.csv", "--output", "", code=1, says="empty path"),
+    r(*PROPAGATE, "{user}/labels.csv", "--output", "{user}", code=1, says="is a folder"),
+    r(*PROPAGATE, "{user}/labels.csv", "--output", "/proc/1/out.csv", code=1, says="not writable"),
+    r(*PROPAGATE, "{user}/one-label.csv", "--output", "{user}/o.csv", code=1, says="class"),
+    r(*PROPAGATE, "{user}/no-labels.csv", "--output", "{user}/o.csv", code=1, says="label"),
+    r(*PROPAGATE, "{user}/missing.csv", "--output", "{user}/o.csv", code=1, says="missing.csv"),
+    r("propagate", "{user}/nan-emb.csv", "--labels", "{user}/labels.csv", "--output", "{user}/o.csv", code=1, says="row 8|line 9"),
+    r("propagate", "{user}/notes.txt", "--labels", "{user}/labels.csv", code=2, says="npy"),
+    r("propagate", "{user}/missing.npy", "--labels", "{user}/labels.csv", code=1, says="does not exist"),
+    r(*PROPAGATE, "{user}/labels.csv", "--alpha", "2", "--output", "{user}/o.csv", code=2, says="--alpha"),
+    r(*PROPAGATE, "{user}/labels.csv", "--neighbors", "0", "--output", "{user}/o.csv", code=2, says="--neighbors"),
+    r(*PROPAGATE, "{user}/labels.csv", "--folds", "1", "--output", "{user}/o.csv", code=2, says="--folds"),
+    r(*PROPAGATE, "{user}/labels.csv", "--metric", "manhattan", "--output", "{user}/o.csv", code=2, says="manhattan"),
+    r(*PROPAGATE, "{user}/labels.csv", "--device", "tpu", "--output", "{user}/o.csv", code=2, says="tpu"),
+    r(*PROPAGATE, "{user}/labels.csv", "--engine", "faiss", "--output", "{user}/o.csv", code=2, says="faiss"),
+    marks=NEEDS_NUMPY,
+)
+
 QUESTIONNAIRE_ROWS = rows(
     r("recommend", *IMG, "--samples", DIGITS, code=2, says="out of range"),
     r("recommend", *IMG, "--samples", "10000000000000", code=2, says="out of range"),
@@ -464,7 +488,8 @@ def _sweep(row: Row, user_folder, user_template, tmp_path, runner) -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("row", RECOMMEND_ROWS + READ_ROWS + KB_ROWS + SCAFFOLD_ROWS + RUN_DEMO_ROWS + DEMO_ROWS + QUESTIONNAIRE_ROWS)
+@pytest.mark.parametrize("row", RECOMMEND_ROWS + READ_ROWS + KB_ROWS + SCAFFOLD_ROWS + RUN_DEMO_ROWS + DEMO_ROWS + PROPAGATE_ROWS
+                         + QUESTIONNAIRE_ROWS)
 def test_sweep(row, user_folder, user_template, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(user_folder)
     _sweep(row, user_folder, user_template, tmp_path, lambda row, args: run_in_process(row, args, capsys, monkeypatch))

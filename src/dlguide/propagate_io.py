@@ -220,26 +220,19 @@ def default_output(embeddings_path: Path) -> Path:
 
 
 def check_output(path: Path, inputs: list, force: bool) -> Path:
-    """Refuse to write onto an input (even with --force), over a file without --force, or where it cannot."""
-    if str(path).strip() == "":
-        raise UsageError("--output is empty; name a file such as labels-out.csv")
-    for item in inputs:
-        if path.exists() and item.exists() and os.path.samefile(path, item) or path.resolve() == item.resolve():
-            raise UsageError(f"--output {path} is an input of this run; name another file")
-    if path.is_dir():
-        raise UsageError(f"--output {path} is a folder; name a file in it")
-    if path.exists() and not force:
-        raise FileExistsRefusal(f"{path} already exists; pass --force to replace it, or name another --output")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise DataError(f"cannot write {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise DataError(f"cannot write {path}: permission denied")
-    return path
+    """The one write rule (``lpfiles``): never onto an input, never over a file without --force, never an
+    empty path, a folder or a place that cannot be written; refused as a one-line error before any work."""
+    from dlguide.demos.lpfiles import WriteRefused, check_file
+
+    try:
+        return check_file(path, force=force, inputs=inputs, what="--output", example="labels-out.csv")
+    except WriteRefused as exc:
+        raise FileExistsRefusal(exc.message) from None
 
 
 def write_rows(path: Path, ids: list, texts: list, names: list, result: dict) -> None:
     """One row per item: id, propagated label, confidence, runner-up and its score, the given label."""
+    path.parent.mkdir(parents=True, exist_ok=True)  # lpfiles allowed it: the nearest existing folder is writable
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -30,7 +30,7 @@ class Settings:
 
     embeddings: Path
     labels: Path
-    output: Optional[Path] = None
+    output: Optional[str] = None  # as typed: "" must stay empty, never become "."
     neighbors: Optional[int] = None
     alpha: float = 0.99
     metric: str = "cosine"
@@ -206,7 +206,7 @@ def text(summary: dict) -> list:
     estimate = summary["estimate"]
     if estimate is not None:
         lines.append("")
-        if estimate["accuracy"] is None:
+        if estimate["accuracy"] is None or not estimate["meaningful"]:  # a number that means nothing is not shown
             lines.append(f"estimate: {estimate['note']}")
         else:
             lines.append(f"estimated accuracy, {estimate['folds']} folds over the given labels: {estimate['accuracy']:.3f} "

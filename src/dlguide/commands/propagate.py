@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
     def propagate(
         embeddings: Annotated[Path, typer.Argument(help="N x d embeddings: .npy, .npz or a CSV of numbers (one row per item).", show_default=False)],
         labels: Annotated[Path, _opt("--labels", "CSV with a 'label' column (empty = unknown) and an optional 'id' column.")],
-        output: Annotated[Optional[Path], _opt("--output", "CSV to write (default ./EMBEDDINGS-STEM.propagated.csv).")] = None,
+        output: Annotated[Optional[str], _opt("--output", "CSV to write (default ./EMBEDDINGS-STEM.propagated.csv).")] = None,
         as_json: JsonOption = False,
         neighbors: Annotated[Optional[int], _opt("--neighbors", "k of the kNN graph (default 10, fewer for tiny sets).", min=1)] = None,
         alpha: Annotated[float, _opt("--alpha", "How far labels spread, between 0 and 1.", show_default=True)] = 0.99,
