@@ -94,6 +94,6 @@ def test_kb_init_force_only_adds_what_is_missing(cli, user):
 
 
 @pytest.mark.slow
-def test_run_demo_writes_only_its_named_output(cli, user):
+def test_run_demo_writes_only_its_named_output_and_a_new_map(cli, user):
     code, touched, err = writes(cli, user, "run-demo", "mlp", "--quick", "--device", "cpu", "--output", "{user}/predictions.csv")
-    assert (code, touched) == (0, ["predictions.csv"]), err
+    assert (code, touched) == (0, ["mlp_map.png", "predictions.csv"]), err  # every run draws its map (issue 9), under a free name
