@@ -239,3 +239,35 @@ PLAIN = [
 def test_reads_plain_descriptions(questions, text, data, task):
     answers = understand(text, questions).answers
     assert (answers.get("data"), answers.get("task")) == (data, task)
+
+
+# ---- the sentence's frame: which words state the goal ----------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    ["Where should we begin with our product photos?", "Which model would you pick for our call-centre recordings?"],
+)
+def test_a_question_about_method_names_no_task(questions, text):
+    """'Where do I/should we ...' asks how to start: 'where' is not a box, 'which' not a class."""
+    found = understand(text, questions)
+    assert "task" not in found.answers
+    assert "data" in found.answers
+
+
+def test_a_question_word_that_asks_about_the_examples_still_counts(questions):
+    # No pronoun after the auxiliary: the question is the goal itself.
+    assert understand("Which customers will cancel next month?", questions).answers.get("task") == "classify"
+
+
+@pytest.mark.parametrize(
+    "text, task",
+    [
+        ("Segment the organs in abdominal CT scans; we plan to classify the slices later.", "segment"),
+        ("Store sales: forecast the coming weeks with a network that learns embeddings of each store.", "forecast"),
+    ],
+)
+def test_a_clause_that_opens_with_the_verb_states_the_goal(questions, text, task):
+    """An imperative ('Forecast ...', 'Segment ...') outweighs a later means ('learns embeddings')."""
+    found = understand(text, questions)
+    assert found.answers.get("task") == task
+    assert found.evidence["task"].lower().startswith(task)
