@@ -271,3 +271,19 @@ def test_a_clause_that_opens_with_the_verb_states_the_goal(questions, text, task
     found = understand(text, questions)
     assert found.answers.get("task") == task
     assert found.evidence["task"].lower().startswith(task)
+
+
+@pytest.mark.parametrize(
+    "text, task",
+    [
+        # Making X from a given Y converts Y; from a prompt it generates.
+        ("We want to generate floor plans from hand-drawn sketches.", "translate"),
+        ("Produce line drawings from ordinary photos of buildings.", "translate"),
+        ("Create new product photos from a text prompt.", "generate"),
+        # "fake" is the class to tell apart, not an output to make; "from one/another" alone is no conversion.
+        ("Spot fake product reviews on our marketplace.", "classify"),
+        ("Tell forged signatures from authentic ones in scanned cheques.", "classify"),
+    ],
+)
+def test_task_neighbours(questions, text, task):
+    assert understand(text, questions).answers.get("task") == task
