@@ -287,3 +287,26 @@ def test_a_clause_that_opens_with_the_verb_states_the_goal(questions, text, task
 )
 def test_task_neighbours(questions, text, task):
     assert understand(text, questions).answers.get("task") == task
+
+
+@pytest.mark.parametrize(
+    "text, data, task",
+    [
+        ("Train a LoRA on twenty pictures of my dog.", "image", "generate"),
+        ("Try LightGCN on our shop's purchase logs.", "graph", "link"),
+        ("Run PatchCore on photos of bottle caps from the line.", "image", "anomaly"),
+        ("Fit PatchTST to hourly energy readings from 300 buildings.", "time-series", "forecast"),
+        ("Use DeepSORT to follow shoppers across the CCTV cameras.", "video", "detect"),
+        ("Build a wake word for our kitchen gadget.", "audio", "classify"),
+    ],
+)
+def test_model_and_dataset_names_are_evidence(questions, text, data, task):
+    answers = understand(text, questions).answers
+    assert (answers.get("data"), answers.get("task")) == (data, task)
+
+
+def test_a_name_is_not_read_in_a_common_word(questions):
+    """Names stem like words: 'SAM' must not be found in 'same', 'MAPE' in 'map', 'Informer' in 'information'."""
+    text = "We met at the same place to share information; it was a pain to map it all, kits and darts included, with a smile."
+    answers = understand(text, questions).answers
+    assert "data" not in answers and "task" not in answers
