@@ -310,3 +310,17 @@ def test_a_name_is_not_read_in_a_common_word(questions):
     text = "We met at the same place to share information; it was a pain to map it all, kits and darts included, with a smile."
     answers = understand(text, questions).answers
     assert "data" not in answers and "task" not in answers
+
+
+@pytest.mark.parametrize(
+    "text, question, value",
+    [
+        ("Suppliers, warehouses and the relationships between them.", "data", "graph"),
+        ("Given the first seconds of a dashcam clip, produce the next frames.", "task", "forecast"),
+        ("Predict the label of each support ticket from its text.", "task", "classify"),
+        ("Bring old photos to a higher resolution for printing.", "task", "translate"),
+        ("Write textual descriptions of product photos for blind shoppers.", "task", "translate"),
+    ],
+)
+def test_shape_and_goal_words(questions, text, question, value):
+    assert understand(text, questions).answers.get(question) == value
