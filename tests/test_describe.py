@@ -283,6 +283,10 @@ def test_a_clause_that_opens_with_the_verb_states_the_goal(questions, text, task
         # "fake" is the class to tell apart, not an output to make; "from one/another" alone is no conversion.
         ("Spot fake product reviews on our marketplace.", "classify"),
         ("Tell forged signatures from authentic ones in scanned cheques.", "classify"),
+        # Telling two kinds apart is classifying, even when one kind is "abnormal".
+        ("Separate normal from abnormal heartbeats in ECG traces; we classify them later.", "classify"),
+        ("Distinguish healthy from diseased leaves in field photos.", "classify"),
+        ("Do information extraction on shipping emails: sender, port, date.", "classify"),
     ],
 )
 def test_task_neighbours(questions, text, task):
