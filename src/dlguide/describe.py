@@ -136,13 +136,8 @@ def understand(text: str, questions: dict[str, Question]) -> Understood:
 
 
 def _led(text: Text, leads: list[Phrase]) -> set[int]:
-    """Token indexes a lead phrase introduces: the few words right after "I want to".
-
-    """
+    """Token indexes a lead phrase introduces: the few words right after "I want to"."""
     led: set[int] = set()
-    if not leads:
-        return led
-    tokens = text.tokens
     for lead in leads:
         for _, last in lead.find(text):
             for index in range(last + 1, min(last + 2 + LEAD_REACH, len(text.tokens))):
