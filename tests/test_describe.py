@@ -328,3 +328,25 @@ def test_a_name_is_not_read_in_a_common_word(questions):
 )
 def test_shape_and_goal_words(questions, text, question, value):
     assert understand(text, questions).answers.get(question) == value
+
+
+def test_an_acronym_in_capitals_is_found_only_in_capitals(questions):
+    """'CLIP' in questions.yaml is the model; 'a clip' stays a piece of video, 'same' and 'Sam' are not SAM."""
+    from dlguide.words import Text, phrase
+
+    clip = phrase("CLIP", 2.0, "embed")
+    assert clip.find(Text("we fine-tune CLIP on our photos")) == [(3, 3)]
+    assert clip.find(Text("CLIPs of shoppers")) == [(0, 0)]
+    assert clip.find(Text("a short clip of the match")) == []
+    assert understand("Fine-tune CLIP on our catalogue so shoppers can search products by text.",
+                      questions).answers.get("task") == "embed"
+    assert understand("Run SAM on drone photos of fields to outline each parcel.",
+                      questions).answers.get("task") == "segment"
+    assert "task" not in understand("Sam and I met at the same place.", questions).answers
+
+
+def test_learning_what_normal_looks_like_is_anomaly_detection(questions):
+    """Modelling the normal and flagging what departs from it is anomaly detection, even when the rest is 'fraud'."""
+    found = understand("We want to learn what normal card purchases look like, so purchases that reconstruct badly "
+                       "can be called fraud.", questions)
+    assert found.answers.get("task") == "anomaly"
