@@ -8,8 +8,11 @@ in ``reading``, which words around a number give it that role. This module only 
   more; where phrases overlap the longer one keeps the words; in a compound such as "transaction graph" the
   last noun, the head, counts one more). The heaviest choice wins; it is *sure* when it has a synonym's
   weight and clearly beats the runner-up, else it is a guess that an interactive run confirms;
-- a cue right after one of the question's ``lead_words`` ("I want to") counts double; one right after a
-  negation ("rather than", "not") counts nothing, and saying the same words again adds only a quarter;
+- a cue right after one of the question's ``lead_words`` ("I want to", "predict") counts double, and so does
+  every cue of a clause that opens with a choice's own word, an imperative ("Forecast six weeks of sales");
+  one right after a negation ("rather than", "not") counts nothing, a question word that opens a question
+  about method ("Where do I start", "Which model should we use") is no cue, and saying the same words again
+  adds only a quarter;
 - a choice with ``outranks`` takes the evidence of its parts where it is named itself (video frames);
 - a choice with ``several_of`` wins when two of those choices are each named ("photos and their captions");
   a choice with ``applies_when`` is never picked where its condition on earlier answers is false;
