@@ -350,3 +350,21 @@ def test_learning_what_normal_looks_like_is_anomaly_detection(questions):
     found = understand("We want to learn what normal card purchases look like, so purchases that reconstruct badly "
                        "can be called fraud.", questions)
     assert found.answers.get("task") == "anomaly"
+
+
+@pytest.mark.parametrize(
+    "text, data, task",
+    [
+        ("Turn meeting recordings into written minutes", "audio", "translate"),
+        ("Recognise which bird is singing in field recordings", "audio", "classify"),
+        ("Locate every weld seam defect on X-ray images of pipes with boxes", "image", "detect"),
+        ("Flag machines whose vibration drifts away from the usual pattern", "time-series", "anomaly"),
+        ("Suggest products a shopper is likely to buy based on the purchase graph", "graph", "link"),
+        ("Predict the sale price of used cars from their listing", "tabular", "regress"),
+        ("Find duplicate questions on our forum", "text", "embed"),
+    ],
+)
+def test_vocabulary_classes(questions, text, data, task):
+    """Recordings are sound, boxes are detection, drifting from the usual is an anomaly, a sale price is a row."""
+    answers = understand(text, questions).answers
+    assert (answers.get("data"), answers.get("task")) == (data, task)
