@@ -239,3 +239,132 @@ PLAIN = [
 def test_reads_plain_descriptions(questions, text, data, task):
     answers = understand(text, questions).answers
     assert (answers.get("data"), answers.get("task")) == (data, task)
+
+
+# ---- the sentence's frame: which words state the goal ----------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    ["Where should we begin with our product photos?", "Which model would you pick for our call-centre recordings?"],
+)
+def test_a_question_about_method_names_no_task(questions, text):
+    """'Where do I/should we ...' asks how to start: 'where' is not a box, 'which' not a class."""
+    found = understand(text, questions)
+    assert "task" not in found.answers
+    assert "data" in found.answers
+
+
+def test_a_question_word_that_asks_about_the_examples_still_counts(questions):
+    # No pronoun after the auxiliary: the question is the goal itself.
+    assert understand("Which customers will cancel next month?", questions).answers.get("task") == "classify"
+
+
+@pytest.mark.parametrize(
+    "text, task",
+    [
+        ("Segment the organs in abdominal CT scans; we plan to classify the slices later.", "segment"),
+        ("Store sales: forecast the coming weeks with a network that learns embeddings of each store.", "forecast"),
+    ],
+)
+def test_a_clause_that_opens_with_the_verb_states_the_goal(questions, text, task):
+    """An imperative ('Forecast ...', 'Segment ...') outweighs a later means ('learns embeddings')."""
+    found = understand(text, questions)
+    assert found.answers.get("task") == task
+    assert found.evidence["task"].lower().startswith(task)
+
+
+@pytest.mark.parametrize(
+    "text, task",
+    [
+        # Making X from a given Y converts Y; from a prompt it generates.
+        ("We want to generate floor plans from hand-drawn sketches.", "translate"),
+        ("Produce line drawings from ordinary photos of buildings.", "translate"),
+        ("Create new product photos from a text prompt.", "generate"),
+        # "fake" is the class to tell apart, not an output to make; "from one/another" alone is no conversion.
+        ("Spot fake product reviews on our marketplace.", "classify"),
+        ("Tell forged signatures from authentic ones in scanned cheques.", "classify"),
+        # Telling two kinds apart is classifying, even when one kind is "abnormal".
+        ("Separate normal from abnormal heartbeats in ECG traces; we classify them later.", "classify"),
+        ("Distinguish healthy from diseased leaves in field photos.", "classify"),
+        ("Do information extraction on shipping emails: sender, port, date.", "classify"),
+    ],
+)
+def test_task_neighbours(questions, text, task):
+    assert understand(text, questions).answers.get("task") == task
+
+
+@pytest.mark.parametrize(
+    "text, data, task",
+    [
+        ("Train a LoRA on twenty pictures of my dog.", "image", "generate"),
+        ("Try LightGCN on our shop's purchase logs.", "graph", "link"),
+        ("Run PatchCore on photos of bottle caps from the line.", "image", "anomaly"),
+        ("Fit PatchTST to hourly energy readings from 300 buildings.", "time-series", "forecast"),
+        ("Use DeepSORT to follow shoppers across the CCTV cameras.", "video", "detect"),
+        ("Build a wake word for our kitchen gadget.", "audio", "classify"),
+    ],
+)
+def test_model_and_dataset_names_are_evidence(questions, text, data, task):
+    answers = understand(text, questions).answers
+    assert (answers.get("data"), answers.get("task")) == (data, task)
+
+
+def test_a_name_is_not_read_in_a_common_word(questions):
+    """Names stem like words: 'SAM' must not be found in 'same', 'MAPE' in 'map', 'Informer' in 'information'."""
+    text = "We met at the same place to share information; it was a pain to map it all, kits and darts included, with a smile."
+    answers = understand(text, questions).answers
+    assert "data" not in answers and "task" not in answers
+
+
+@pytest.mark.parametrize(
+    "text, question, value",
+    [
+        ("Suppliers, warehouses and the relationships between them.", "data", "graph"),
+        ("Given the first seconds of a dashcam clip, produce the next frames.", "task", "forecast"),
+        ("Predict the label of each support ticket from its text.", "task", "classify"),
+        ("Bring old photos to a higher resolution for printing.", "task", "translate"),
+        ("Write textual descriptions of product photos for blind shoppers.", "task", "translate"),
+    ],
+)
+def test_shape_and_goal_words(questions, text, question, value):
+    assert understand(text, questions).answers.get(question) == value
+
+
+def test_an_acronym_in_capitals_is_found_only_in_capitals(questions):
+    """'CLIP' in questions.yaml is the model; 'a clip' stays a piece of video, 'same' and 'Sam' are not SAM."""
+    from dlguide.words import Text, phrase
+
+    clip = phrase("CLIP", 2.0, "embed")
+    assert clip.find(Text("we fine-tune CLIP on our photos")) == [(3, 3)]
+    assert clip.find(Text("CLIPs of shoppers")) == [(0, 0)]
+    assert clip.find(Text("a short clip of the match")) == []
+    assert understand("Fine-tune CLIP on our catalogue so shoppers can search products by text.",
+                      questions).answers.get("task") == "embed"
+    assert understand("Run SAM on drone photos of fields to outline each parcel.",
+                      questions).answers.get("task") == "segment"
+    assert "task" not in understand("Sam and I met at the same place.", questions).answers
+
+
+def test_learning_what_normal_looks_like_is_anomaly_detection(questions):
+    """Modelling the normal and flagging what departs from it is anomaly detection, even when the rest is 'fraud'."""
+    found = understand("We want to learn what normal card purchases look like, so purchases that reconstruct badly "
+                       "can be called fraud.", questions)
+    assert found.answers.get("task") == "anomaly"
+
+
+@pytest.mark.parametrize(
+    "text, data, task",
+    [
+        ("Turn meeting recordings into written minutes", "audio", "translate"),
+        ("Recognise which bird is singing in field recordings", "audio", "classify"),
+        ("Locate every weld seam defect on X-ray images of pipes with boxes", "image", "detect"),
+        ("Flag machines whose vibration drifts away from the usual pattern", "time-series", "anomaly"),
+        ("Suggest products a shopper is likely to buy based on the purchase graph", "graph", "link"),
+        ("Predict the sale price of used cars from their listing", "tabular", "regress"),
+        ("Find duplicate questions on our forum", "text", "embed"),
+    ],
+)
+def test_vocabulary_classes(questions, text, data, task):
+    """Recordings are sound, boxes are detection, drifting from the usual is an anomaly, a sale price is a row."""
+    answers = understand(text, questions).answers
+    assert (answers.get("data"), answers.get("task")) == (data, task)

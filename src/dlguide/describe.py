@@ -8,8 +8,11 @@ in ``reading``, which words around a number give it that role. This module only 
   more; where phrases overlap the longer one keeps the words; in a compound such as "transaction graph" the
   last noun, the head, counts one more). The heaviest choice wins; it is *sure* when it has a synonym's
   weight and clearly beats the runner-up, else it is a guess that an interactive run confirms;
-- a cue right after one of the question's ``lead_words`` ("I want to") counts double; one right after a
-  negation ("rather than", "not") counts nothing, and saying the same words again adds only a quarter;
+- a cue right after one of the question's ``lead_words`` ("I want to", "predict") counts double, and so does
+  every cue of a clause that opens with a choice's own word, an imperative ("Forecast six weeks of sales");
+  one right after a negation ("rather than", "not") counts nothing, a question word that opens a question
+  about method ("Where do I start", "Which model should we use") is no cue, and saying the same words again
+  adds only a quarter;
 - a choice with ``outranks`` takes the evidence of its parts where it is named itself (video frames);
 - a choice with ``several_of`` wins when two of those choices are each named ("photos and their captions");
   a choice with ``applies_when`` is never picked where its condition on earlier answers is false;
@@ -31,8 +34,17 @@ SYNONYM, NAME, HINT = 3.0, 2.0, 1.0
 HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
 SURE_MARGIN = 1.5  # a sure reading weighs at least this many times the runner-up
 REPEAT = 0.25  # what each repetition of the same words adds, as a share of the first
-LEAD_REACH = 2  # words that may stand between a lead ("I want to") and the cue it introduces
+LEAD_REACH = 3  # words that may stand between a lead ("I want to") and the cue it introduces
 LEAD_FACTOR = 2.0  # a cue right after a lead ("I want to") counts this many times
+# The words of a sentence's frame rather than its content. A clause that opens with a question word, then
+# an auxiliary and a pronoun ("Where do I start", "Which algorithm should we use", "How much data do I
+# need") asks about the method, so its question word is no cue ("where" is not a box, "which" no class);
+# "Which customers will churn" is no frame (no pronoun) and keeps its cue.
+QUESTION_WORDS = {"where", "which", "what", "how", "when", "who", "why"}
+AUXILIARIES = {"do", "does", "did", "can", "could", "should", "would", "will", "shall", "is", "are", "was", "were",
+               "might", "must", "may"}
+PRONOUNS = {"i", "we", "you", "it", "they", "one", "this", "that", "these", "those", "he", "she"}
+CLAUSE_ENDS = {".", ":", ";", "!", "?"}
 # English words that deny what follows: "rather than a recogniser", "I don't want classification".
 NEGATIONS = {"not", "don't", "dont", "doesn't", "isn't", "aren't", "never", "instead", "rather", "without", "nor",
              "except", "unlike", "no"}
@@ -113,7 +125,8 @@ def understand(text: str, questions: dict[str, Question]) -> Understood:
     found = Understood()
     for question in questions.values():
         if question.kind in ("choice", "multi"):
-            _read_choice(question, read, cues[question.id], found, _led(read, leads[question.id]))
+            _read_choice(question, read, cues[question.id], found, _led(read, leads[question.id]),
+                         goal=bool(leads[question.id]))
     _read_numbers(read, questions, number_cues, found)
     for question_id, entries in said.items():
         for value, phrases in entries:
@@ -137,8 +150,9 @@ def _led(text: Text, leads: list[Phrase]) -> set[int]:
     return led
 
 
-def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood, led: set[int]) -> None:
-    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in _barred(question, found)], led)
+def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood, led: set[int],
+                 goal: bool = False) -> None:
+    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in _barred(question, found)], led, goal)
     evidence = {choice: _best(kept, choice, text) for choice in scores}
     _combine(question, kept, scores, evidence)
     if not scores:
@@ -156,8 +170,12 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
     found.put(question.id, top, evidence[top], sure=sure)
 
 
-def _weigh(text: Text, cues: list[Phrase], led: set[int]) -> tuple[list[_Match], dict[str, float]]:
-    """The cue matches that count, and each choice's weight of evidence."""
+def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False) -> tuple[list[_Match], dict[str, float]]:
+    """The cue matches that count, and each choice's weight of evidence.
+
+    ``goal``: the question is about the goal (it has lead words), so a clause that opens with one of its
+    choices' words is an imperative that states it.
+    """
     matches = [_Match(used, cue, cue.weight * (1 + 0.25 * (len(cue.stems) - 1)))
                for cue in cues for used in cue.occurrences(text)]
     # A longer phrase keeps the words it matched: "anomaly detection" is not also "detection", "no gpu" not
@@ -170,6 +188,15 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int]) -> tuple[list[_Match],
             kept.append(match)
             taken.update(match.used)
     kept.sort(key=lambda m: m.first)
+    framed = _frame(text)
+    kept = [m for m in kept if m.first not in framed]
+    # A clause that opens with a choice's own word is an imperative that states the goal ("Forecast six weeks
+    # of sales", "Outline every pallet with a bounding box"): its cues all weigh as led. A hint there is
+    # only a noun ("Fake news detection").
+    opening = _openings(text) if goal else set()
+    for match in kept:
+        if match.first in opening and match.cue.weight >= SYNONYM:
+            led = led | _clause(text, match.first)
     for match in kept:
         if match.first in led:
             match.score *= LEAD_FACTOR
@@ -211,6 +238,39 @@ def _combine(question: Question, kept: list[_Match], scores: dict[str, float], e
     for choice in question.choices:
         if choice.several_of:
             outrank(choice)
+
+
+def _openings(text: Text) -> set[int]:
+    """Indexes of the first word of each clause."""
+    tokens = text.tokens
+    return {index for index, token in enumerate(tokens)
+            if token.kind == "word" and (index == 0 or tokens[index - 1].stem in CLAUSE_ENDS)}
+
+
+def _clause(text: Text, first: int) -> set[int]:
+    """Indexes from token ``first`` to the next punctuation mark."""
+    indexes = set()
+    for index in range(first, len(text.tokens)):
+        if text.tokens[index].kind == "punct":
+            break
+        indexes.add(index)
+    return indexes
+
+
+def _frame(text: Text) -> set[int]:
+    """Question words that open a question about method ("Where do I start"): no cues."""
+    tokens = text.tokens
+    framed: set[int] = set()
+    for index, token in enumerate(tokens):
+        word = token.text.lower()
+        if word in QUESTION_WORDS:
+            ahead = [t.text.lower() for t in tokens[index + 1: index + 5] if t.kind == "word"]
+            for at, after in enumerate(ahead[:-1]):
+                if after in AUXILIARIES:
+                    if ahead[at + 1] in PRONOUNS:
+                        framed.add(index)
+                    break
+    return framed
 
 
 def _denied(text: Text, first: int) -> bool:

@@ -116,13 +116,16 @@ def tokenize(text: str) -> list[Token]:
 class Phrase:
     """A cue phrase from ``questions.yaml`` as stems, with what finding it means and how much it weighs."""
 
-    __slots__ = ("stems", "words", "weight", "owner")
+    __slots__ = ("stems", "words", "weight", "owner", "capitals")
 
     def __init__(self, stems: tuple[str, ...], words: str, weight: float = 1.0, owner: str = "") -> None:
         self.stems = stems
         self.words = words  # as written in questions.yaml
         self.weight = weight
         self.owner = owner  # the choice it points to
+        # A cue written in capitals is an acronym that is also a word ("CLIP" the model, not a video clip;
+        # "SAM", "CT"): it finds only words written in capitals.
+        self.capitals = words.isupper()
 
     def __repr__(self) -> str:
         return f"Phrase({self.words!r}, {self.weight}, {self.owner!r})"
@@ -136,7 +139,7 @@ class Phrase:
         found = []
         for first in text.places(self.stems[0]):
             used = _rest(self.stems, text.tokens, first, len(text.tokens), GAP)
-            if used is not None:
+            if used is not None and (not self.capitals or all(_capitals(text.tokens[i].text) for i in used)):
                 found.append(used)
         return found
 
@@ -164,6 +167,12 @@ class Text:
     def span(self, first: int, last: int) -> str:
         """The original words from token ``first`` to token ``last``."""
         return self.raw[self.tokens[first].start: self.tokens[last].end]
+
+
+def _capitals(word: str) -> bool:
+    """Whether a word is written in capitals, a plural 's' or a version number aside ("CLIPs", "SAM2")."""
+    letters = [c for c in word.rstrip("s") if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _rest(stems: tuple[str, ...], tokens: list[Token], at: int, stop: int, gap: int) -> tuple[int, ...] | None:
