@@ -225,7 +225,7 @@ def test_a_class_with_a_single_label_still_propagates():
 
 def test_folds_deal_every_class_round_and_stay_even():
     y = np.array([0] * 13 + [1] * 7 + [2] + [-1] * 5)
-    fold = lpkit.fold_of_each_label(y, 5, seed=0)
+    fold = lpresult.fold_of_each_label(y, 5, seed=0)
     assert (fold[y < 0] == -1).all()
     sizes = np.bincount(fold[fold >= 0], minlength=5)
     assert sizes.max() - sizes.min() <= 1 and sizes.sum() == 21
@@ -245,8 +245,8 @@ def test_refit_never_sees_the_labels_a_fold_hides():
         seen.append(labels.copy())
         return x
 
-    estimate = lpkit.estimate_by_folds(x, y_semi, folds=4, seed=0, refit=refit)
-    fold = lpkit.fold_of_each_label(y_semi, 4, seed=0)
+    estimate = lpresult.estimate_by_folds(x, y_semi, folds=4, seed=0, refit=refit)
+    fold = lpresult.fold_of_each_label(y_semi, 4, seed=0)
     assert len(seen) == 4
     for k, labels in enumerate(seen):
         assert (labels[fold == k] == -1).all() and (labels[fold != k] == y_semi[fold != k]).all()
@@ -258,14 +258,14 @@ def test_estimate_by_folds_scores_held_out_labels_only():
 
     x, y = make_blobs(n_samples=300, centers=3, n_features=5, random_state=0)
     y_semi = np.where(np.arange(300) % 5 == 0, y, -1)
-    estimate = lpkit.estimate_by_folds(x, y_semi, folds=4, seed=1)
+    estimate = lpresult.estimate_by_folds(x, y_semi, folds=4, seed=1)
     assert estimate["meaningful"] and len(estimate["per_fold"]) == 4
     assert sum(f["held_out"] for f in estimate["per_fold"]) == 60
     assert all(f["used"] == 60 - f["held_out"] for f in estimate["per_fold"])
     assert estimate["mean"] > 0.9 and set(estimate["per_class"]) == {0, 1, 2}
-    scrambled = lpkit.estimate_by_folds(np.random.default_rng(0).normal(size=(300, 5)), y_semi, folds=4, seed=1)
+    scrambled = lpresult.estimate_by_folds(np.random.default_rng(0).normal(size=(300, 5)), y_semi, folds=4, seed=1)
     assert scrambled["mean"] < 0.6  # on noise the estimate says so: it is computed, not assumed
-    tiny = lpkit.estimate_by_folds(x[:12], y_semi[:12] * 0 + np.tile([0, 1], 6), folds=5)
+    tiny = lpresult.estimate_by_folds(x[:12], y_semi[:12] * 0 + np.tile([0, 1], 6), folds=5)
     assert not tiny["meaningful"] and tiny["mean"] is None and "not meaningful with 12 given labels" in tiny["note"]
 
 

@@ -1,7 +1,7 @@
 """Plan, then write, a standalone demo project for one family.
 
 The project is the family's demo file as ``demo.py``, the helper modules it imports (``lpkit.py``,
-``lpdata.py``, ``lpresult.py``, ``lpplot.py``, ``lpfiles.py``, ``lpgraph.py``) copied unchanged, a README saying how to
+``lpdata.py``, ``lpresult.py``, ``lpplot.py``, ``lpfiles.py``, ``lpgraph.py``, ``lpknn.py``) copied unchanged, a README saying how to
 run it, on its demo data and on the user's own folder or CSV, and what to change, and a
 ``requirements.txt`` with the torch pins of dlguide's ``constraints.txt``. It needs torch, torchvision,
 scikit-learn, numpy, pillow and matplotlib, never dlguide, and runs the very code ``dlguide run-demo`` runs.
@@ -20,7 +20,7 @@ from pathlib import Path
 from dlguide.errors import WriteFailed
 
 DEMOS_DIR = Path(__file__).resolve().parent / "demos"
-HELPERS = ("lpkit.py", "lpdata.py", "lpresult.py", "lpplot.py", "lpfiles.py", "lpgraph.py")
+HELPERS = ("lpkit.py", "lpdata.py", "lpresult.py", "lpplot.py", "lpfiles.py", "lpgraph.py", "lpknn.py")
 # The pins dlguide itself installs with; a copy keeps them when constraints.txt is not shipped.
 FALLBACK_PINS = {"torch": "torch==2.14.1", "torchvision": "torchvision==0.29.1"}
 
@@ -72,11 +72,12 @@ it writes), with its default; they are declared once, in `lpkit.make_parser` and
 ## Files
 
 - `demo.py`: data, model, training, embedding, propagation and the report, top to bottom.
-- `lpkit.py`: options, device, the labels, label propagation and its checks, the k-fold estimate.
-- `lpdata.py`: the demo data and the loaders for your own data, which check your files before training.
-- `lpresult.py`: the result, the predictions CSV and the printed report.
+- `lpkit.py`: options, device, the labels, label propagation and its checks, self-training.
+- `lpdata.py`: the demo data, the loaders for your own data (which check your files before training), augmentation.
+- `lpresult.py`: the result, its accuracy and k-fold estimate, the predictions CSV and the printed report.
 - `lpplot.py`: the PNG map of the embeddings and the sample grids.
 - `lpfiles.py`: the one rule for every file written: nothing of yours is replaced without `--force`.
+- `lpgraph.py`, `lpknn.py`: label propagation over a weighted kNN graph, and that graph's neighbour search.
 """
 
 _FOLDER = """A folder with one subfolder per class and the images without a label in `unlabeled/`:
