@@ -363,7 +363,7 @@ def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
     _check_references(root, kb, problems)
     from dlguide import recommender_data  # the recommender's questions and rules, checked against kb
 
-    recommender_data.load_into(kb, problems, read_yaml)
+    kb.questions, kb.rules = recommender_data.load(kb, problems, read_yaml, validate_model)
     _check_consistency(root, kb, problems)
     return kb, problems
 

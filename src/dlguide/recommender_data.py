@@ -1,6 +1,6 @@
 """Load the recommender's questions and rules into a knowledge base, checked against its families.
 
-``kb.collect`` calls ``load_into`` after the families and techniques are read. It reads
+``kb.collect`` calls ``load`` after the families and techniques are read. It reads
 ``questions.yaml`` and ``rules.yaml`` next to ``families/``, validates each against ``rules_schema``
 (one rule at a time, so a breadcrumb names the rule), and then checks what spans files: every family a
 rule names exists, every question a condition names exists and suits the operator, every value is one of
@@ -28,27 +28,28 @@ QUESTIONS_FILE = "questions.yaml"
 RULES_FILE = "rules.yaml"
 
 
-def load_into(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any]) -> None:
-    """Attach questions and rules to ``kb``; append breadcrumbs for anything invalid to ``problems``."""
-    from dlguide.kb import validate_model  # kb imports this module lazily; import back lazily too
+def load(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any], validate_model: Callable[..., Any]):
+    """The questions (by id) and rules of ``kb``'s folder, checked against its families, or (None, None)
+    when the folder has none or they are invalid; breadcrumbs for anything invalid go to ``problems``.
 
-    kb.questions = None
-    kb.rules = None
+    ``read_yaml`` and ``validate_model`` are ``dlguide.kb``'s (passed in: kb imports this module, never
+    the other way round); the knowledge base is read, never written.
+    """
     questions_path, rules_path = kb.root / QUESTIONS_FILE, kb.root / RULES_FILE
     if not questions_path.exists() and not rules_path.exists():
-        return
+        return None, None
     for path, other in ((questions_path, rules_path), (rules_path, questions_path)):
         if not path.exists():
             problems.append(f"{path}: missing; {other.name} needs it next to it")
-            return
+            return None, None
     questions_data = read_yaml(questions_path, problems)
     rules_data = read_yaml(rules_path, problems)
     if questions_data is None or rules_data is None:
-        return
+        return None, None
     questions_file = validate_model(QuestionsFile, questions_data, questions_path, problems)
     rules_file = validate_model(RulesFile, rules_data, rules_path, problems)
     if questions_file is None or rules_file is None:
-        return
+        return None, None
     questions = {question.id: question for question in questions_file.questions}
     _check_questions(questions_file.questions, questions, questions_path, problems)
     rules: list[Rule] = []
@@ -67,8 +68,7 @@ def load_into(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], An
         if len(problems) == before:
             rules.append(rule)
     _check_family_answers(kb, questions, problems)
-    kb.questions = questions
-    kb.rules = _Rules(base_score=rules_file.base_score, rules=rules)
+    return questions, _Rules(base_score=rules_file.base_score, rules=rules)
 
 
 class _Rules:
