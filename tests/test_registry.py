@@ -3,7 +3,6 @@ with its own demo needs nothing outside its knowledge folder."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -12,12 +11,10 @@ import yaml
 
 from dlguide import kb, scaffold
 from dlguide.demos import runner
-from registry import BASE, DEMO_FAMILIES
+from registry import BASE, DEMO_FAMILIES, needs_demos
 
 DEMOS_DIR = Path(runner.__file__).parent
 NOT_DEMOS = {"__init__.py", Path(runner.__file__).name, *scaffold.HELPERS}  # the package, the runner, the helpers
-NEEDS_DEMOS = pytest.mark.skipif(importlib.util.find_spec("torch") is None or importlib.util.find_spec("sklearn") is None,
-                                 reason="the demos extra (torch, scikit-learn) is not installed")
 
 
 def test_the_demos_the_knowledge_base_names_are_the_demo_files_there_are():
@@ -93,7 +90,7 @@ def test_a_ninth_family_scaffolds_its_own_demo(ninth, cli, tmp_path):
     assert "python demo.py --quick --epochs 3" in (target / "README.md").read_text()  # the option its name stands for
 
 
-@NEEDS_DEMOS
+@needs_demos
 def test_a_ninth_family_runs_its_demo(ninth, cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     done = cli("run-demo", "kan", "--kb", ninth, "--quick", "--json", "--device", "cpu", "--samples", "300")

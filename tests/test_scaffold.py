@@ -12,7 +12,7 @@ import pytest
 
 from dlguide import scaffold
 from dlguide.demos.lpfiles import WriteRefused
-from registry import DEMO_FAMILIES, choice
+from registry import DEMO_FAMILIES, choice, needs_demos
 FILES = ["demo.py", *scaffold.HELPERS, "README.md", "requirements.txt"]  # the helpers: one list, in scaffold
 
 
@@ -140,6 +140,7 @@ def test_scaffolded_copy_runs_quick_without_dlguide(family, tmp_path, no_dlguide
         assert (target / result["files"]["png"]).is_file()
 
 
+@needs_demos
 def test_scaffolded_copy_reports_bad_usage_in_one_line(tmp_path, no_dlguide):
     scaffold.write(scaffold.plan(choice("gnn"), tmp_path / "project"))
     done = subprocess.run([sys.executable, "demo.py", "--labeled", "2"], cwd=tmp_path / "project", env=no_dlguide, capture_output=True, text=True, timeout=120)
