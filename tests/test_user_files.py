@@ -95,5 +95,7 @@ def test_kb_init_force_only_adds_what_is_missing(cli, user):
 
 @pytest.mark.slow
 def test_run_demo_writes_only_its_named_output(cli, user):
-    code, touched, err = writes(cli, user, "run-demo", "mlp", "--quick", "--device", "cpu", "--output", "{user}/predictions.csv")
-    assert (code, touched) == (0, ["predictions.csv"]), err
+    # every run draws a map (default: ./mlp_map.png, never over a file); named here, it is the only other file
+    code, touched, err = writes(cli, user, "run-demo", "mlp", "--quick", "--device", "cpu", "--output", "{user}/predictions.csv",
+                                "--map", "{user}/map.png")
+    assert (code, touched) == (0, ["map.png", "predictions.csv"]), err
