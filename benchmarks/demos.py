@@ -1,7 +1,7 @@
 """Run every demo over seeds 0, 1, 2 and write the table the README shows: accuracy vs the raw baseline,
 wall time, peak memory, device; plus one --quick run each, to check the test-time bar.
 
-Each run is a fresh process (``python src/dlguide/demos/<family>.py --json``), so wall time includes
+Each run is a fresh process (``python <the family's demo file> --json``), so wall time includes
 Python and torch start-up, and peak memory is that process's maximum resident set size (os.wait4).
 CUDA runs happen only when a GPU is present; otherwise the table says they were not measured.
 
@@ -22,17 +22,20 @@ import tempfile
 import time
 from pathlib import Path
 
+from dlguide import kb
+
 ROOT = Path(__file__).resolve().parents[1]
-DEMOS = ROOT / "src" / "dlguide" / "demos"
-FAMILIES = ["cnn", "rnn", "transformer", "autoencoder", "gan", "diffusion", "gnn", "mlp"]
+BASE = kb.load(kb.builtin_dir())  # the registry: every family whose YAML names a demo
+FAMILIES = [family_id for family_id, family in BASE.families.items() if family.demo]
+GENERATIVE = {f for f in FAMILIES if any("generate" in scope.task for scope in BASE.families[f].scope)}  # they also draw samples
 SEEDS = [0, 1, 2]
 BARS = {"default_s": 60, "quick_s": 15, "cnn_min": 0.985, "margin": {"rnn": 0.05, "transformer": 0.05, "gnn": 0.05}}
 
 
 def run_once(family: str, args: list[str], workdir: Path) -> dict:
     """One demo in a fresh process: its JSON result plus wall seconds and peak memory in MiB."""
-    command = [sys.executable, str(DEMOS / f"{family}.py"), "--json", *args]
-    if family in ("autoencoder", "gan", "diffusion"):
+    command = [sys.executable, str(BASE.demo_file(family)), "--json", *args]
+    if family in GENERATIVE:
         command += ["--png", str(workdir / f"{family}.png")]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=workdir)

@@ -31,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dlguide.demos import lpgraph  # noqa: E402
+from dlguide.demos import lpgraph, lpknn  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "propagate.md"
 
@@ -145,7 +145,7 @@ def index_study(n: int, spread: float, queries: int = 2000) -> dict:
     prepared = lpgraph.prepare(x, "cosine")
     k = lpgraph.DEFAULT_NEIGHBORS
     start = time.perf_counter()
-    approximate, _ = lpgraph.knn_faiss(prepared, k, "cosine")
+    approximate, _ = lpknn.knn_faiss(prepared, k, "cosine")
     approximate_s = time.perf_counter() - start
     sample = np.random.default_rng(1).choice(n, size=min(n, queries), replace=False)
     sims = prepared[sample] @ prepared.T
@@ -156,7 +156,7 @@ def index_study(n: int, spread: float, queries: int = 2000) -> dict:
            "accuracy_approximate": run_dlguide(x, y, y_semi, index="approximate")["accuracy"]}
     if n <= 50_000:  # the exact search grows as n^2: 200k would take minutes and say nothing new
         start = time.perf_counter()
-        lpgraph.knn_exact(prepared, k, "cosine")
+        lpknn.knn_exact(prepared, k, "cosine")
         row["exact_s"] = time.perf_counter() - start
         row["accuracy_exact"] = run_dlguide(x, y, y_semi, index="exact")["accuracy"]
     print(f"index n={n:,}: exact {row.get('exact_s', float('nan')):.2f} s, approximate {approximate_s:.2f} s, "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ import yaml
 
 from dlguide import engine, ranking
 from dlguide import kb as knowledge
-from dlguide.rules_schema import All, Any_, Condition, Not, Profile
+from dlguide.rules_schema import Profile
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -69,16 +71,6 @@ def test_unknown_answers_fire_nothing_even_under_not(tmp_path):
     assert trace["dunno"].fired
 
 
-def test_kleene_logic():
-    profile = Profile(answers={"data": "image"})
-    known_false = Condition(question="data", op="eq", value="text")
-    unknown = Condition(question="samples", op="gt", value=5)
-    assert ranking.evaluate(All(all=[known_false, unknown]), profile)[0] is False
-    assert ranking.evaluate(Any_(any=[known_false, unknown]), profile)[0] is None
-    assert ranking.evaluate(Any_(any=[unknown, Not(**{"not": known_false})]), profile)[0] is True
-    assert ranking.evaluate(Not(**{"not": unknown}), profile)[0] is None
-
-
 def test_ties_break_by_id_and_later_variant_wins(tmp_path):
     root = _tiny_kb(tmp_path, [
         _rule("v1", {"question": "data", "op": "eq", "value": "text"}, variant={"rnn": "lstm"}),
@@ -97,6 +89,7 @@ def test_user_family_is_ranked_with_base_score(kb_copy):
     document = yaml.safe_load(text)
     document.pop("old_aliases", None)
     document["preferred_over"] = {}
+    document["demo"]["options"] = []  # the names that pick the rnn demo's cells are rnn's aliases
     (kb_copy / "families" / "ssm.yaml").write_text(yaml.safe_dump(document))
     base = knowledge.load(kb_copy)
     result = engine.recommend(base, Profile(answers={"data": "text", "task": "classify"}))
@@ -164,9 +157,12 @@ def test_every_family_ranked_deterministically(base):
 
 
 def test_engine_is_pure():
-    source = (REPO / "src" / "dlguide" / "engine.py").read_text()
-    for forbidden in ("import typer", "import rich", "import torch", "print(", "open("):
-        assert forbidden not in source
+    """A recommendation loads no CLI, terminal or heavy library, and writes nothing."""
+    probe = ("import sys\nfrom dlguide import engine, kb\nfrom dlguide.rules_schema import Profile\n"
+             "engine.recommend(kb.load(), Profile(answers={'data': 'image', 'task': 'classify', 'samples': 800}))\n"
+             "sys.stderr.write(repr(sorted(m for m in ('typer', 'click', 'rich', 'torch', 'numpy', 'sklearn') if m in sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "[]")
 
 
 def test_data_hunger_advice_only_where_data_hungry_families_are_in_play():

@@ -26,3 +26,13 @@ def test_help_reads_cleanly(cli, path):
     assert "Usage: dlguide" in result.stdout
     assert "<bool>" not in result.stdout
     assert "--help" in result.stdout
+
+
+def test_shell_completion_is_offered_and_completes_commands():
+    from conftest import run_process
+
+    assert "--install-completion" in run_process("--help", env={"COLUMNS": "120"}).stdout
+    done = run_process(env={"_DLGUIDE_COMPLETE": "complete_bash", "COMP_WORDS": "dlguide sh", "COMP_CWORD": "1"})
+    assert done.code == 0 and done.stdout.split() == ["show"]
+    done = run_process(env={"_DLGUIDE_COMPLETE": "complete_bash", "COMP_WORDS": "dlguide kb v", "COMP_CWORD": "2"})
+    assert done.stdout.split() == ["validate"]

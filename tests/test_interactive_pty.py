@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from registry import needs_demos
+
 pty = pytest.importorskip("pty", reason="pseudo-terminals need a POSIX system")
 
 DOWN, UP, ENTER, SPACE, CTRL_C, CTRL_D = b"\x1b[B", b"\x1b[A", b"\r", b" ", b"\x03", b"\x04"
@@ -65,6 +67,7 @@ class Terminal:
         return self.transcript.decode(errors="replace").replace("\r\n", "\n")
 
 
+@needs_demos  # it ends at the offer to run the top pick's demo, which a core install replaces with how to install it
 def test_asks_only_open_questions_with_arrow_keys_and_shows_the_answer():
     term = Terminal("recommend")
     term.expect("question 1 of 6")  # no sequence length while the data is not yet known
@@ -105,6 +108,7 @@ def test_ctrl_c_leaves_cleanly_with_130():
     assert [line for line in output.splitlines() if "interrupted" in line] == ["dlguide: interrupted"]
 
 
+@needs_demos  # it ends at the offer to run the top pick's demo, which a core install replaces with how to install it
 def test_describe_asks_only_what_it_could_not_tell():
     term = Terminal("recommend", "--describe", "800 chest x-rays, a tenth labeled, find pneumonia on a laptop")
     term.expect("Understood: data=image (from 'x-rays')")
@@ -151,6 +155,7 @@ def test_a_guess_from_the_sentence_is_confirmed_in_its_question():
     assert "m Images\n" in term.text()  # the menu's confirmation line
 
 
+@needs_demos  # it ends at the offer to run the top pick's demo, which a core install replaces with how to install it
 def test_term_dumb_gets_numbered_menus_and_no_escape_codes():
     term = Terminal("recommend", "--data", "image", "--task", "classify", "--samples", "800", "--labeled", "0.1",
                     term="dumb")

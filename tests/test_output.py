@@ -25,7 +25,7 @@ def test_a_full_stdout_is_an_output_error_with_the_reason(monkeypatch):
     watched = output.WatchedStream(Full())
     monkeypatch.setattr(sys, "stdout", watched)
     with pytest.raises(OutputError) as failed:
-        output.emit_json({"a": 1})
+        output.emit_json("list", {"a": 1})
     assert failed.value.message == "cannot write the result to standard output: No space left on device"
     assert not failed.value.broken_pipe and failed.value.exit_code == 1
     assert watched.failed is not None and output.stdout_failed(OSError(errno.ENOSPC, "x"))

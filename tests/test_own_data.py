@@ -13,12 +13,15 @@ import importlib
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from dlguide.demos import lpkit, lpresult
+pytest.importorskip("torch", reason="the demos extra (torch, numpy, scikit-learn) is not installed")
 
-IMAGE_FAMILIES = ["cnn", "autoencoder", "gan", "diffusion"]
+import numpy as np  # noqa: E402  (after the skip: a core install has no numpy)
+
+from dlguide.demos import lpkit, lpresult
+from registry import BASE, DEMO_FAMILIES, demo_module
+
 SIX_SENTENCES = [  # the seeds' example: two positive, two negative, two without a label
     ("I love machine learning", "positive"), ("Python is great for AI", "positive"),
     ("I hate bugs in code", "negative"), ("Debugging is frustrating", "negative"),
@@ -33,7 +36,7 @@ def in_tmp(tmp_path, monkeypatch):
 
 
 def run_main(family: str, argv: list, capsys) -> dict:
-    module = importlib.import_module(f"dlguide.demos.{family}")
+    module = demo_module(family)
     capsys.readouterr()
     module.main([*argv, "--json", "--device", "cpu", "--quick"])
     return json.loads(capsys.readouterr().out)
@@ -116,19 +119,20 @@ def graph_files(folder: Path) -> dict:
 
 def own_data(family: str, tmp_path: Path):
     """Writes the family's kind of user data; returns (argv naming it, {item: label as given})."""
-    if family in IMAGE_FAMILIES:
+    kind = BASE.families[family].demo.data  # the kind of data the family's YAML says its demo reads
+    if kind == "images":
         written = image_folder(tmp_path / "images", per_class=12, unlabeled=6)
         return ["--data", str(tmp_path / "images"), "--image-size", "8"], written
-    if family in ("rnn", "transformer"):
+    if kind == "text":
         return ["--data", str(tmp_path / "text.csv"), "--id-column", "doc"], text_csv(tmp_path / "text.csv")
-    if family == "mlp":
+    if kind == "table":
         return ["--data", str(tmp_path / "iris.csv"), "--id-column", "flower"], table_csv(tmp_path / "iris.csv")
     written = graph_files(tmp_path)
     return ["--nodes", str(tmp_path / "nodes.csv"), "--edges", str(tmp_path / "edges.txt")], written
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("family", ["cnn", "rnn", "transformer", "autoencoder", "gan", "diffusion", "gnn", "mlp"])
+@pytest.mark.parametrize("family", DEMO_FAMILIES)
 def test_every_label_used_every_item_named_estimate_from_folds(family, tmp_path, capsys):
     argv, written = own_data(family, tmp_path)
     output = tmp_path / "predictions.csv"
@@ -148,13 +152,13 @@ def test_every_label_used_every_item_named_estimate_from_folds(family, tmp_path,
         assert set(estimate[key]["per_class"]) == {label for label in written.values() if label}
     with output.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    name_column = {"cnn": "path", "rnn": "doc", "transformer": "doc", "mlp": "flower", "gnn": "node"}.get(family, "path")
+    name_column = {"images": "path", "text": "doc", "table": "flower", "graph": "node"}[BASE.families[family].demo.data]
     assert sorted(r[name_column] for r in rows) == sorted(written)  # every item, named as the user named it
     assert all(r["given_label"] == written[r[name_column]] for r in rows)  # labels as written, never numbers
     classes = {label for label in written.values() if label}
     assert all(r["predicted_label"] in classes and r["runner_up"] in classes - {r["predicted_label"]} for r in rows)
     assert Path(printed["files"]["map"]).is_file()
-    if family in IMAGE_FAMILIES:
+    if BASE.families[family].demo.data == "images":
         assert "skipped 1 file(s) that are not images, e.g. horizontal/notes.txt" in printed["notes"]
 
 
@@ -226,7 +230,7 @@ def test_a_class_with_a_single_label_still_propagates():
 
 def test_folds_deal_every_class_round_and_stay_even():
     y = np.array([0] * 13 + [1] * 7 + [2] + [-1] * 5)
-    fold = lpkit.fold_of_each_label(y, 5, seed=0)
+    fold = lpresult.fold_of_each_label(y, 5, seed=0)
     assert (fold[y < 0] == -1).all()
     sizes = np.bincount(fold[fold >= 0], minlength=5)
     assert sizes.max() - sizes.min() <= 1 and sizes.sum() == 21
@@ -246,8 +250,8 @@ def test_refit_never_sees_the_labels_a_fold_hides():
         seen.append(labels.copy())
         return x
 
-    estimate = lpkit.estimate_by_folds(x, y_semi, folds=4, seed=0, refit=refit)
-    fold = lpkit.fold_of_each_label(y_semi, 4, seed=0)
+    estimate = lpresult.estimate_by_folds(x, y_semi, folds=4, seed=0, refit=refit)
+    fold = lpresult.fold_of_each_label(y_semi, 4, seed=0)
     assert len(seen) == 4
     for k, labels in enumerate(seen):
         assert (labels[fold == k] == -1).all() and (labels[fold != k] == y_semi[fold != k]).all()
@@ -259,14 +263,14 @@ def test_estimate_by_folds_scores_held_out_labels_only():
 
     x, y = make_blobs(n_samples=300, centers=3, n_features=5, random_state=0)
     y_semi = np.where(np.arange(300) % 5 == 0, y, -1)
-    estimate = lpkit.estimate_by_folds(x, y_semi, folds=4, seed=1)
+    estimate = lpresult.estimate_by_folds(x, y_semi, folds=4, seed=1)
     assert estimate["meaningful"] and len(estimate["per_fold"]) == 4
     assert sum(f["held_out"] for f in estimate["per_fold"]) == 60
     assert all(f["used"] == 60 - f["held_out"] for f in estimate["per_fold"])
     assert estimate["mean"] > 0.9 and set(estimate["per_class"]) == {0, 1, 2}
-    scrambled = lpkit.estimate_by_folds(np.random.default_rng(0).normal(size=(300, 5)), y_semi, folds=4, seed=1)
+    scrambled = lpresult.estimate_by_folds(np.random.default_rng(0).normal(size=(300, 5)), y_semi, folds=4, seed=1)
     assert scrambled["mean"] < 0.6  # on noise the estimate says so: it is computed, not assumed
-    tiny = lpkit.estimate_by_folds(x[:12], y_semi[:12] * 0 + np.tile([0, 1], 6), folds=5)
+    tiny = lpresult.estimate_by_folds(x[:12], y_semi[:12] * 0 + np.tile([0, 1], 6), folds=5)
     assert not tiny["meaningful"] and tiny["mean"] is None and "not meaningful with 12 given labels" in tiny["note"]
 
 
@@ -383,11 +387,10 @@ def test_recommend_prints_and_runs_the_recommended_variant(cli, monkeypatch):
     ran = []
     monkeypatch.setattr(questionnaire, "demo_offer", lambda *args: True)
     monkeypatch.setattr(recommend.subprocess, "run", lambda argv, check: ran.append(argv) or type("Done", (), {"returncode": 0})())
-    monkeypatch.setattr("dlguide.commands.demo.missing_packages", lambda: [])
+    monkeypatch.setattr("dlguide.demos.runner.missing_packages", lambda: [])
     ranked = type("Top", (), {"id": "rnn", "variant": "gru", "has_demo": True})()
-    base = type("Base", (), {"families": {"rnn": type("F", (), {"short": "RNN"})()}})()
-    assert recommend._offer_demo(object(), base, ranked) == 0
-    assert ran[0][-2:] == ["run-demo", "gru"]
+    assert recommend._offer_demo(object(), BASE, ranked) == 0
+    assert ran[0][-4:] == ["run-demo", "gru", "--kb", str(BASE.root)]
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0, reason="root may write anywhere")

@@ -29,10 +29,3 @@ def test_rescorer_agrees_with_full_scoring_on_single_and_paired_changes():
                 assert rescorer.leader(changed, questions) == ranking.leader(base, changed)
                 checked += 1
     assert checked > 1000
-
-
-def test_questions_read_walks_the_whole_tree():
-    base = knowledge.load()
-    reads = {rule.id: ranking.questions_read(rule.when) for rule in base.rules}
-    assert reads["data-image-grid"] == {"data"}
-    assert all(reads.values())

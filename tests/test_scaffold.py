@@ -12,8 +12,7 @@ import pytest
 
 from dlguide import scaffold
 from dlguide.demos.lpfiles import WriteRefused
-
-FAMILIES = ["cnn", "rnn", "transformer", "autoencoder", "gan", "diffusion", "gnn", "mlp"]
+from registry import DEMO_FAMILIES, choice, needs_demos
 FILES = ["demo.py", *scaffold.HELPERS, "README.md", "requirements.txt"]  # the helpers: one list, in scaffold
 
 
@@ -27,7 +26,7 @@ def no_dlguide(tmp_path) -> dict:
 
 
 def test_plan_copies_the_demo_and_pins_torch():
-    plan = scaffold.plan("cnn", "cnn", Path("out"))
+    plan = scaffold.plan(choice("cnn"), Path("out"))
     assert [f.path.name for f in plan.files] == FILES
     demo = plan.files[0].content
     assert demo == (scaffold.DEMOS_DIR / "cnn.py").read_text()  # run-demo and the copy run the same code
@@ -72,7 +71,7 @@ def test_refuses_a_non_empty_folder_and_force_keeps_user_files(demo_cli, tmp_pat
 def test_write_refuses_a_file_in_the_way(tmp_path):
     (tmp_path / "taken").write_text("x")
     with pytest.raises(WriteRefused, match="is a file, not a folder"):
-        scaffold.write(scaffold.plan("cnn", "cnn", tmp_path / "taken"), force=True)
+        scaffold.write(scaffold.plan(choice("cnn"), tmp_path / "taken"), force=True)
     assert (tmp_path / "taken").read_text() == "x"
 
 
@@ -127,10 +126,10 @@ def test_unknown_family_suggests(demo_cli, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", DEMO_FAMILIES)
 def test_scaffolded_copy_runs_quick_without_dlguide(family, tmp_path, no_dlguide):
     target = tmp_path / f"dlguide-{family}-demo"
-    scaffold.write(scaffold.plan(family, family, target))
+    scaffold.write(scaffold.plan(choice(family), target))
     done = subprocess.run([sys.executable, "demo.py", "--quick", "--json", "--device", "cpu"],
                           cwd=target, env=no_dlguide, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -141,8 +140,9 @@ def test_scaffolded_copy_runs_quick_without_dlguide(family, tmp_path, no_dlguide
         assert (target / result["files"]["png"]).is_file()
 
 
+@needs_demos
 def test_scaffolded_copy_reports_bad_usage_in_one_line(tmp_path, no_dlguide):
-    scaffold.write(scaffold.plan("gnn", "gnn", tmp_path / "project"))
+    scaffold.write(scaffold.plan(choice("gnn"), tmp_path / "project"))
     done = subprocess.run([sys.executable, "demo.py", "--labeled", "2"], cwd=tmp_path / "project", env=no_dlguide, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip() == "error: gnn demo: --labeled: expected a fraction between 0 and 1 (above 0), got '2'"
@@ -158,7 +158,7 @@ def test_scaffolding_a_cell_name_runs_that_cell(demo_cli, tmp_path):
 @pytest.mark.slow
 def test_scaffolded_copy_runs_on_the_users_own_csv(tmp_path, no_dlguide):
     target = tmp_path / "project"
-    scaffold.write(scaffold.plan("mlp", "mlp", target))
+    scaffold.write(scaffold.plan(choice("mlp"), target))
     lines = ["flower,a,b,label"] + [f"f{i},{i % 2 * 5 + i * 0.01},{i % 2 * 3 - i * 0.02},{('wide', 'tall')[i % 2] if i < 24 else ''}" for i in range(30)]
     (target / "mine.csv").write_text("\n".join(lines) + "\n")
     done = subprocess.run([sys.executable, "demo.py", "--data", "mine.csv", "--id-column", "flower", "--output", "predictions.csv",
@@ -171,4 +171,4 @@ def test_scaffolded_copy_runs_on_the_users_own_csv(tmp_path, no_dlguide):
     assert (target / "mlp_map.png").is_file()
     again = subprocess.run([sys.executable, "demo.py", "--data", "mine.csv", "--output", "predictions.csv"], cwd=target, env=no_dlguide,
                            capture_output=True, text=True, timeout=120)
-    assert again.returncode == 1 and "predictions.csv already exists; choose another name, or add --force" in again.stderr
+    assert again.returncode == 1 and "predictions.csv already exists; choose another name, or add --force" in again.stderr  # as dlguide's own refusals

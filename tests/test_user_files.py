@@ -97,3 +97,10 @@ def test_kb_init_force_only_adds_what_is_missing(cli, user):
 def test_run_demo_writes_only_its_named_output_and_a_new_map(cli, user):
     code, touched, err = writes(cli, user, "run-demo", "mlp", "--quick", "--device", "cpu", "--output", "{user}/predictions.csv")
     assert (code, touched) == (0, ["mlp_map.png", "predictions.csv"]), err  # every run draws its map (issue 9), under a free name
+
+
+@pytest.mark.slow
+def test_run_demo_with_a_named_map_writes_only_what_it_was_told(cli, user):
+    code, touched, err = writes(cli, user, "run-demo", "mlp", "--quick", "--device", "cpu", "--output", "{user}/predictions.csv",
+                                "--map", "{user}/map.png")
+    assert (code, touched) == (0, ["map.png", "predictions.csv"]), err

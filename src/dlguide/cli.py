@@ -59,7 +59,7 @@ def build_app(argv: list[str] | None = None) -> typer.Typer:
         name="dlguide",
         help="Which deep-learning architecture fits my data and my goal, and what does it look like running?",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
@@ -90,12 +90,23 @@ def _plain_flags(command):
     return command
 
 
+_ARGV: list[str] = []
+
+
+def _command_name() -> str:
+    """The command a JSON error is about, as the envelope names it ('show', 'kb validate'), from the argv."""
+    words = [arg for arg in _ARGV if not arg.startswith("-")]
+    if not words:
+        return "dlguide"
+    return " ".join(words[:2]) if words[0] == "kb" and len(words) > 1 else words[0]
+
+
 def _fail(message: str, code: int, *, as_json: bool, payload: dict | None = None) -> int:
     message = " ".join(part.strip() for part in message.splitlines() if part.strip())  # one line, always
     note(f"dlguide: error: {message}")
     if as_json:
         try:
-            emit_json(payload or {"error": {"kind": "usage" if code == EXIT_USAGE else "error", "message": message, "exit_code": code}})
+            emit_json(_command_name(), payload or {"error": {"kind": "usage" if code == EXIT_USAGE else "error", "message": message, "exit_code": code}})
         except OutputError:  # stdout is broken too; the line on stderr has said it all
             pass
     return code
@@ -111,6 +122,7 @@ def _output_failed(exc: OutputError) -> int:
 def run(argv: list[str]) -> int:
     """Run the CLI on ``argv`` and return the exit code; never lets a traceback reach the user."""
     as_json = "--json" in argv
+    _ARGV[:] = argv
     debug = "--debug" in argv or os.environ.get("DLGUIDE_DEBUG", "") not in ("", "0")
     try:
         result = _plain_flags(typer.main.get_command(build_app(argv))).main(args=argv, prog_name="dlguide", standalone_mode=False)

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import itertools
 
-from dlguide.ranking import contribution, evaluate, order, questions_read, routes, rule_reads
+from dlguide.conditions import evaluate, numbers_compared, questions_read
+from dlguide.ranking import contribution, order, routes, rule_reads
 from dlguide.rules_schema import UNKNOWN, Profile
 
 TOP = 3
@@ -57,23 +58,7 @@ def probe_values(kb, question_id: str) -> list:
 
 
 def _thresholds(kb, question_id: str) -> set:
-    found = set()
-    for rule in kb.rules:
-        for condition in _leaves(rule.when):
-            if condition.question == question_id and isinstance(condition.value, (int, float)) \
-                    and not isinstance(condition.value, bool):
-                found.add(condition.value)
-    return found
-
-
-def _leaves(node):
-    if hasattr(node, "question"):
-        yield node
-    elif hasattr(node, "not_"):
-        yield from _leaves(node.not_)
-    else:
-        for child in node.all if hasattr(node, "all") else node.any:
-            yield from _leaves(child)
+    return numbers_compared([rule.when for rule in kb.rules], question_id)
 
 
 def _profiles(kb, question_ids) -> list[Profile]:
@@ -101,7 +86,7 @@ def scope_problems(kb, rules_path) -> list[str]:
     for rule in kb.rules:
         where = f"{rules_path}: at rule {rule.id!r}"
         reported: set = set()
-        for profile in _profiles(kb, questions_read(rule.when) | {"data", "task"}):
+        for profile in _profiles(kb, set(questions_read(rule.when)) | {"data", "task"}):
             if not _fires(rule, profile):
                 continue
             data, task = profile.get("data"), profile.get("task")
@@ -171,7 +156,7 @@ def advice_problems(kb, rules_path) -> list[str]:
         if not advising:
             continue
         reported: set = set()
-        reads = questions_read(rule.when) | {"data", "task"}
+        reads = set(questions_read(rule.when)) | {"data", "task"}
         sweep = reads | set(ADVICE_SWEEP)
         # Whether the rule fires depends only on what it reads: find those profiles first, then widen them.
         firing = [profile for profile in _profiles(kb, reads) if _fires(rule, profile)]

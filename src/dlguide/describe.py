@@ -289,7 +289,7 @@ def _barred(question: Question, found: Understood) -> set[str]:
     barred = set()
     for choice in question.choices:
         if choice.applies_when is not None:
-            from dlguide.ranking import evaluate  # the rules' three-valued logic: unknown keeps the choice
+            from dlguide.conditions import evaluate  # the rules' three-valued logic: unknown keeps the choice
 
             if evaluate(choice.applies_when, Profile(answers=dict(found.answers)))[0] is False:
                 barred.add(choice.id)

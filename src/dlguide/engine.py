@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dlguide.demos.variants import demo_name
 from dlguide.errors import KnowledgeError
 from dlguide.ranking import AdviceItem, Ranked, TraceEntry, rank
 from dlguide.rules_schema import UNKNOWN, Profile, Question
@@ -39,7 +38,8 @@ def recommend(kb, profile: Profile) -> Result:
     if len(ranking) > 1:
         steps.append(f"dlguide compare {top.id} {ranking[1].id}")
     if top.has_demo:
-        shown = demo_name(top.id, top.variant)  # the variant recommended ('gru'), not just the family
+        demo = kb.families[top.id].demo  # the variant recommended ('gru'), not just the family
+        shown = demo.name_for(top.variant) or top.id
         steps.append(f"dlguide run-demo {shown}")
         steps.append(f"dlguide scaffold {shown}")
     steps.append(f"dlguide show {top.id}")

@@ -34,6 +34,7 @@ from dlguide.schema import Family, Technique
 
 
 ENV_VAR = "DLGUIDE_KB"
+DEMOS_DIR = Path(__file__).resolve().parent / "demos"
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
@@ -112,6 +113,13 @@ class KnowledgeBase:
 
     def entry(self, entry_id: str) -> Family | Technique:
         return self.families.get(entry_id) or self.techniques[entry_id]
+
+    def demo_file(self, family_id: str) -> Path | None:
+        """The file of ``family_id``'s demo: a module of dlguide/demos, or a .py file in this knowledge folder."""
+        demo = self.families[family_id].demo
+        if demo is None:
+            return None
+        return self.root / demo.module if demo.module.endswith(".py") else DEMOS_DIR / f"{demo.module}.py"
 
     def resolve(self, name: str, *, families_only: bool = False) -> str:
         """The id that ``name`` (an id or an alias, any case) names; raises with did-you-mean if none."""
@@ -312,6 +320,7 @@ def _check_references(root: Path, kb: KnowledgeBase, problems: list[str]) -> Non
             for name in alternative.instead:
                 if name not in known:
                     problems.append(f"{where}: when_not_to_use.{index}.instead: no family or technique {name!r}")
+        _check_demo(kb, entry_id, where, problems)
     for entry_id, technique in kb.techniques.items():
         where = root / "techniques" / f"{entry_id}.yaml"
         for name in technique.applies_to:
@@ -320,6 +329,23 @@ def _check_references(root: Path, kb: KnowledgeBase, problems: list[str]) -> Non
     clash = set(kb.families) & set(kb.techniques)
     for entry_id in sorted(clash):
         problems.append(f"{root / 'techniques' / (entry_id + '.yaml')}: id {entry_id!r} is also a family's id")
+
+
+def _check_demo(kb: KnowledgeBase, entry_id: str, where: Path, problems: list[str]) -> None:
+    """A family's demo file exists, and the names and variants its options name are the family's own."""
+    demo = kb.families[entry_id].demo
+    if demo is None:
+        return
+    path = kb.demo_file(entry_id)
+    if not path.is_file():
+        problems.append(f"{where}: demo.module: {demo.module!r}: no such file {path}")
+    variants = {variant.id for variant in kb.families[entry_id].variants}
+    for index, option in enumerate(demo.options):
+        for name in option.names:
+            if kb._names.get(normalise(name)) != entry_id:
+                problems.append(f"{where}: demo.options.{index}.names: {name!r} is not this family's id or alias")
+        if option.variant is not None and option.variant not in variants:
+            problems.append(f"{where}: demo.options.{index}.variant: no variant {option.variant!r} (variants: {', '.join(sorted(variants))})")
 
 
 def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
@@ -337,7 +363,7 @@ def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
     _check_references(root, kb, problems)
     from dlguide import recommender_data  # the recommender's questions and rules, checked against kb
 
-    recommender_data.load_into(kb, problems, read_yaml)
+    kb.questions, kb.rules = recommender_data.load(kb, problems, read_yaml, validate_model)
     _check_consistency(root, kb, problems)
     return kb, problems
 

@@ -107,14 +107,18 @@ def _speaks_unicode(stream: Any) -> bool:
     return "utf" in (getattr(stream, "encoding", None) or "utf-8").lower()
 
 
-def emit_json(payload: Any) -> None:
-    """Print one JSON document on stdout: the whole of stdout for a --json run.
+def emit_json(command: str, payload: dict) -> None:
+    """Print one JSON document on stdout, ``payload`` in the envelope of ``dlguide.contract``: the whole of
+    stdout for a --json run.
 
     Non-ASCII text is written as is to a UTF-8 stdout and as \\u escapes to any other, so the JSON
     stays exact whatever the terminal's encoding.
     """
     import json  # only the runs that write JSON pay for it
 
+    from dlguide.contract import envelope
+
+    payload = envelope(command, payload)
     with _writing():
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=not _speaks_unicode(sys.stdout)) + "\n")
         sys.stdout.flush()

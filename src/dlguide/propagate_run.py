@@ -2,7 +2,7 @@
 
 The engine is ``dlguide.demos.lpgraph``; ``engine="sklearn"`` runs scikit-learn's kNN ``LabelSpreading``
 on the same prepared embeddings instead, as the reference to compare with. The result is one summary
-dict (the ``--json`` contract, ``schema_version`` 1) that ``text`` turns into lines for a person.
+dict (the ``--json`` contract: ``dlguide.contract.PropagateDocument``) that ``text`` turns into lines for a person.
 Progress goes to stderr: a percentage redrawn in place on a terminal, a line per phase otherwise.
 numpy, scipy and scikit-learn are imported only inside ``run``.
 """
@@ -21,7 +21,6 @@ from dlguide import propagate_io as io
 from dlguide.errors import DEMOS_INSTALL, DataError, DeviceError, MissingExtraError, UsageError
 from dlguide.output import note
 
-SCHEMA_VERSION = 1
 
 
 @dataclass
@@ -176,7 +175,6 @@ def _summary(settings, output, x, y, names, matched_by, result, estimate, notes,
     if estimate is not None:
         estimate = {**estimate, "per_class": {names[int(c)]: v for c, v in estimate["per_class"].items()}}
     return {
-        "schema_version": SCHEMA_VERSION,
         "embeddings": str(settings.embeddings), "labels": str(settings.labels), "output": str(output),
         "items": int(len(x)), "dimensions": int(x.shape[1]), "matched_by": matched_by,
         "engine": settings.engine, "device": result["device"], "backend": result["backend"], "index": result["index"],

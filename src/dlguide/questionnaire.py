@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 
+from dlguide.conditions import evaluate, questions_read  # the rules' three-valued logic decides ask_when
 from dlguide.errors import UnknownNameError, UsageError, WriteFailed
 from dlguide.kb import dump_yaml, read_yaml
 from dlguide.rules_schema import UNKNOWN, Answer, Profile, Question
@@ -306,8 +307,6 @@ def _require(questions: dict[str, Question], answers: dict[str, Answer], describ
 
 
 def _applies(question: Question, answers: dict[str, Answer]) -> bool | None:
-    from dlguide.ranking import evaluate  # the same three-valued logic as the rules decides ask_when
-
     return True if question.ask_when is None else evaluate(question.ask_when, Profile(answers=answers))[0]
 
 
@@ -316,21 +315,13 @@ def _finish(questions: dict[str, Question], gathered: Gathered, tell: Callable[[
     answers = dict(gathered.profile.answers)
     for question in questions.values():
         if question.id in answers and _applies(question, answers) is False:
-            deciders = _deciders(question.ask_when)
+            deciders = questions_read(question.ask_when)
             context = ", ".join(f"{q}={_shown(answers[q])}" for q in deciders if q in answers)
             value = answers.pop(question.id)
             if tell and not Profile(answers={question.id: value}).is_unknown(question.id):
                 tell(f"Ignored: {question.id}={_shown(value)} does not apply when {context}.")
     gathered.profile = Profile(answers=answers)
     return gathered
-
-
-def _deciders(node) -> list[str]:
-    """The question ids a condition tree reads, in order."""
-    if hasattr(node, "question"):
-        return [node.question]
-    children = getattr(node, "all", None) or getattr(node, "any", None) or [getattr(node, "not_", None)]
-    return list(dict.fromkeys(q for child in children if child is not None for q in _deciders(child)))
 
 
 def _ask_open(questions: dict[str, Question], answers: dict[str, Answer], gathered: Gathered, prompter: Prompter,

@@ -5,6 +5,7 @@ true adds the weights of its ``raise`` effects and takes those of its ``lower`` 
 ``exclude`` sends a family to the bottom with its reason. Conditions use three-valued logic: a
 comparison with an unknown answer is unknown, ``all``/``any``/``not`` follow Kleene's rules, and a rule
 fires only when its condition is true - so not knowing never triggers a rule about what you do not know.
+The conditions themselves are evaluated by ``dlguide.conditions``, the rule language.
 A family with a pretrained route for the profile's data and task (its file's ``pretrained`` list) starts
 from that model: effects marked ``from_scratch`` (data hunger) pass it by, the route names its variant,
 and its reasons say which rules were passed by. Ranking is by score, then id; excluded families come last. ``Rescorer`` scores profiles that differ from
@@ -17,16 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from dlguide.rules_schema import All, Any_, Condition, Not, Profile, Rule
-
-_SYMBOLS = {"eq": "=", "ne": "!=", "in": "in", "not_in": "not in", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
-_COMPARE = {
-    "lt": lambda a, b: a < b,
-    "le": lambda a, b: a <= b,
-    "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b,
-}
-
+from dlguide.conditions import describe, evaluate, questions_read
+from dlguide.rules_schema import Profile, Rule
 
 # The results are plain dataclasses: built here, never parsed from outside, and many per run.
 @dataclass
@@ -69,66 +62,6 @@ class AdviceItem:
     text: str
     rule: str
     see: Optional[str] = None
-
-
-def evaluate(node, profile: Profile) -> tuple[Optional[bool], Optional[Condition]]:
-    """The three-valued truth of a condition tree, and the leaf that decided a non-true result."""
-    if isinstance(node, Condition):
-        return _leaf(node, profile), node
-    if isinstance(node, Not):
-        state, leaf = evaluate(node.not_, profile)
-        return (None if state is None else not state), leaf
-    children = node.all if isinstance(node, All) else node.any
-    decisive = True if isinstance(node, Any_) else False
-    unknown_leaf = None
-    for child in children:
-        state, leaf = evaluate(child, profile)
-        if state is decisive:
-            return decisive, leaf
-        if state is None and unknown_leaf is None:
-            unknown_leaf = leaf
-    if unknown_leaf is not None:
-        return None, unknown_leaf
-    return (not decisive), None
-
-
-def _leaf(condition: Condition, profile: Profile) -> Optional[bool]:
-    unknown = profile.is_unknown(condition.question)
-    if condition.op == "is_unknown":
-        return unknown
-    if condition.op == "is_known":
-        return not unknown
-    if unknown:
-        return None
-    value = profile.get(condition.question)
-    target = condition.value
-    if condition.op == "eq":
-        return value == target
-    if condition.op == "ne":
-        return value != target
-    if condition.op == "in":
-        return value in target
-    if condition.op == "not_in":
-        return value not in target
-    if condition.op == "contains":
-        return target in value
-    return _COMPARE[condition.op](value, target)
-
-
-def describe_condition(condition: Condition, profile: Profile | None = None) -> str:
-    """A condition as a person reads it, e.g. 'samples < 10000 (given: 800)'."""
-    if condition.op in ("is_unknown", "is_known"):
-        text = f"{condition.question} {condition.op.replace('_', ' ')}"
-    elif condition.op == "contains":
-        text = f"{condition.question} includes {condition.value}"
-    else:
-        value = ", ".join(map(str, condition.value)) if isinstance(condition.value, list) else condition.value
-        text = f"{condition.question} {_SYMBOLS[condition.op]} {value}"
-    if profile is not None:
-        given = profile.get(condition.question)
-        given = "unknown" if profile.is_unknown(condition.question) else given
-        text += f" (given: {', '.join(given) if isinstance(given, list) else given})"
-    return text
 
 
 def routes(kb, profile: Profile) -> dict:
@@ -208,22 +141,13 @@ def leader(kb, profile: Profile) -> str:
     return order(totals, excluded)[0]
 
 
-def questions_read(node) -> set[str]:
-    """The question ids a condition tree reads."""
-    if isinstance(node, Condition):
-        return {node.question}
-    if isinstance(node, Not):
-        return questions_read(node.not_)
-    return set().union(*(questions_read(child) for child in (node.all if isinstance(node, All) else node.any)))
-
-
 # Which pretrained routes apply depends on these answers, so a rule with from-scratch effects reads them too.
 ROUTE_QUESTIONS = {"data", "task"}
 
 
 def rule_reads(rule: Rule) -> set[str]:
     """Every answer whose change can change what the rule does: its condition's, plus the route's."""
-    reads = questions_read(rule.when)
+    reads = set(questions_read(rule.when))
     return reads | ROUTE_QUESTIONS if any(effect.from_scratch or effect.training_cost for effect in rule.effects) else reads
 
 
@@ -279,7 +203,7 @@ def rank(kb, profile: Profile) -> tuple[list[Ranked], list[TraceEntry], list[Adv
         effects += [f"{fid} variant {vid}" for fid, vid in rule.variant.items()]
         if not did_fire:
             state, leaf = evaluate(rule.when, profile)
-            failed = describe_condition(leaf, profile) if leaf is not None else None
+            failed = describe(leaf, profile) if leaf is not None else None
             trace.append(TraceEntry(rule=rule.id, fired=False, state=_state(state), failed=failed, effects=effects))
             continue
         trace.append(TraceEntry(rule=rule.id, fired=True, state="true", effects=effects))

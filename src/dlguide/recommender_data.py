@@ -1,6 +1,6 @@
 """Load the recommender's questions and rules into a knowledge base, checked against its families.
 
-``kb.collect`` calls ``load_into`` after the families and techniques are read. It reads
+``kb.collect`` calls ``load`` after the families and techniques are read. It reads
 ``questions.yaml`` and ``rules.yaml`` next to ``families/``, validates each against ``rules_schema``
 (one rule at a time, so a breadcrumb names the rule), and then checks what spans files: every family a
 rule names exists, every question a condition names exists and suits the operator, every value is one of
@@ -16,13 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from dlguide import conditions
 from dlguide.rules_schema import (
-    OPERATORS_BY_KIND,
-    UNKNOWN,
-    All,
-    Any_,
-    Condition,
-    Not,
     Question,
     QuestionsFile,
     Rule,
@@ -33,27 +28,28 @@ QUESTIONS_FILE = "questions.yaml"
 RULES_FILE = "rules.yaml"
 
 
-def load_into(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any]) -> None:
-    """Attach questions and rules to ``kb``; append breadcrumbs for anything invalid to ``problems``."""
-    from dlguide.kb import validate_model  # kb imports this module lazily; import back lazily too
+def load(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any], validate_model: Callable[..., Any]):
+    """The questions (by id) and rules of ``kb``'s folder, checked against its families, or (None, None)
+    when the folder has none or they are invalid; breadcrumbs for anything invalid go to ``problems``.
 
-    kb.questions = None
-    kb.rules = None
+    ``read_yaml`` and ``validate_model`` are ``dlguide.kb``'s (passed in: kb imports this module, never
+    the other way round); the knowledge base is read, never written.
+    """
     questions_path, rules_path = kb.root / QUESTIONS_FILE, kb.root / RULES_FILE
     if not questions_path.exists() and not rules_path.exists():
-        return
+        return None, None
     for path, other in ((questions_path, rules_path), (rules_path, questions_path)):
         if not path.exists():
             problems.append(f"{path}: missing; {other.name} needs it next to it")
-            return
+            return None, None
     questions_data = read_yaml(questions_path, problems)
     rules_data = read_yaml(rules_path, problems)
     if questions_data is None or rules_data is None:
-        return
+        return None, None
     questions_file = validate_model(QuestionsFile, questions_data, questions_path, problems)
     rules_file = validate_model(RulesFile, rules_data, rules_path, problems)
     if questions_file is None or rules_file is None:
-        return
+        return None, None
     questions = {question.id: question for question in questions_file.questions}
     _check_questions(questions_file.questions, questions, questions_path, problems)
     rules: list[Rule] = []
@@ -72,8 +68,7 @@ def load_into(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], An
         if len(problems) == before:
             rules.append(rule)
     _check_family_answers(kb, questions, problems)
-    kb.questions = questions
-    kb.rules = _Rules(base_score=rules_file.base_score, rules=rules)
+    return questions, _Rules(base_score=rules_file.base_score, rules=rules)
 
 
 class _Rules:
@@ -106,21 +101,21 @@ def _check_rule(rule: Rule, kb, questions: dict[str, Question], where: str, prob
     _check_when(rule.when, questions, f"{where} > when", problems)
     for index, effect in enumerate(rule.effects):
         if effect.family not in kb.families:
-            problems.append(f"{where} > effects.{index}.family: {_unknown('family', effect.family, kb.families)}")
+            problems.append(f"{where} > effects.{index}.family: {conditions.unknown_name('family', effect.family, kb.families)}")
     for family_id, variant_id in rule.variant.items():
         family = kb.families.get(family_id)
         if family is None:
-            problems.append(f"{where} > variant.{family_id}: {_unknown('family', family_id, kb.families)}")
+            problems.append(f"{where} > variant.{family_id}: {conditions.unknown_name('family', family_id, kb.families)}")
         elif variant_id not in {v.id for v in family.variants}:
             known = [v.id for v in family.variants]
-            problems.append(f"{where} > variant.{family_id}: {_unknown(f'variant of {family_id}', variant_id, known)}")
+            problems.append(f"{where} > variant.{family_id}: {conditions.unknown_name(f'variant of {family_id}', variant_id, known)}")
     known_entries = {**kb.families, **kb.techniques}
     for index, advice in enumerate(rule.advice):
         if advice.see is not None and advice.see not in known_entries:
-            problems.append(f"{where} > advice.{index}.see: {_unknown('family or technique', advice.see, known_entries)}")
+            problems.append(f"{where} > advice.{index}.see: {conditions.unknown_name('family or technique', advice.see, known_entries)}")
         for family_id in advice.recommends:
             if family_id not in kb.families:
-                problems.append(f"{where} > advice.{index}.recommends: {_unknown('family', family_id, kb.families)}")
+                problems.append(f"{where} > advice.{index}.recommends: {conditions.unknown_name('family', family_id, kb.families)}")
     if rule.scope is not None:
         _check_answers(rule.scope, questions, f"{where} > scope", problems)
 
@@ -133,7 +128,7 @@ def _check_answers(scope, questions: dict[str, Question], where: str, problems: 
         known = questions[question_id].choice_ids()
         for value in values:
             if value not in known:
-                problems.append(f"{where}.{question_id}: {_unknown('answer', value, known)}")
+                problems.append(f"{where}.{question_id}: {conditions.unknown_name('answer', value, known)}")
 
 
 def _check_family_answers(kb, questions: dict[str, Question], problems: list[str]) -> None:
@@ -144,56 +139,10 @@ def _check_family_answers(kb, questions: dict[str, Question], problems: list[str
             _check_answers(route, questions, f"{where} pretrained.{index}", problems)
             known = [v.id for v in family.variants]
             if route.variant not in known:
-                problems.append(f"{where} pretrained.{index}.variant: {_unknown(f'variant of {family_id}', route.variant, known)}")
+                problems.append(f"{where} pretrained.{index}.variant: {conditions.unknown_name(f'variant of {family_id}', route.variant, known)}")
         for index, scope in enumerate(family.scope):
             _check_answers(scope, questions, f"{where} scope.{index}", problems)
 
 
 def _check_when(node, questions: dict[str, Question], where: str, problems: list[str]) -> None:
-    if isinstance(node, All):
-        for child in node.all:
-            _check_when(child, questions, where, problems)
-    elif isinstance(node, Any_):
-        for child in node.any:
-            _check_when(child, questions, where, problems)
-    elif isinstance(node, Not):
-        _check_when(node.not_, questions, where, problems)
-    elif isinstance(node, Condition):
-        problem = condition_problem(node, questions)
-        if problem:
-            problems.append(f"{where}: {problem}")
-
-
-def condition_problem(condition: Condition, questions: dict[str, Question]) -> str | None:
-    """What is wrong with one condition given the questions, or None when it is sound."""
-    question = questions.get(condition.question)
-    if question is None:
-        return _unknown("question", condition.question, questions)
-    if condition.op not in OPERATORS_BY_KIND[question.kind]:
-        allowed = ", ".join(sorted(OPERATORS_BY_KIND[question.kind]))
-        return f"operator {condition.op!r} does not apply to the {question.kind} question {question.id!r} (use {allowed})"
-    if condition.value is None:
-        return None
-    values = condition.value if isinstance(condition.value, list) else [condition.value]
-    for value in values:
-        if question.kind in ("choice", "multi"):
-            if value not in question.choice_ids():
-                return f"{question.id}: {_unknown('answer', value, question.choice_ids())}"
-        elif isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"{question.id}: expected a number, got {value!r}"
-        elif (question.minimum is not None and value < question.minimum) or (
-            question.maximum is not None and value > question.maximum
-        ):
-            return f"{question.id}: {value} is outside {question.minimum}..{question.maximum}"
-    return None
-
-
-def _unknown(what: str, name: Any, known) -> str:
-    import difflib
-
-    names = [str(k) for k in known]
-    close = difflib.get_close_matches(str(name), names, n=2, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    if name == UNKNOWN and what == "answer":
-        hint = "; test for it with the operator 'is_unknown'"
-    return f"unknown {what} {name!r}{hint} (known: {', '.join(names) or 'none'})"
+    problems.extend(f"{where}: {problem}" for problem in conditions.problems(node, questions))

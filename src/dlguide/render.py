@@ -2,8 +2,8 @@
 
 Every function here takes a model that a library module built and returns something to print; only the
 CLI prints. The rich layouts are made for an 80-column terminal: bullets hang, long cells wrap, and
-trait levels are drawn as small bars so they read at a glance. JSON documents carry ``schema_version``
-so that scripts can rely on their shape.
+trait levels are drawn as small bars so they read at a glance. The JSON views are the bodies of the
+documents; ``dlguide.contract`` wraps them in the versioned envelope and declares their shape.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from dlguide.compare import Comparison
 from dlguide.kb import KnowledgeBase
 from dlguide.schema import ASPECTS, TRAIT_LEVELS, TRAITS, Family, Technique
 
-JSON_SCHEMA_VERSION = 1
 TRAIT_KEY = "Lower is better for data hunger and compute cost; higher is better for the rest."
 
 
@@ -81,11 +80,10 @@ def family_list_json(kb: KnowledgeBase) -> dict:
     def row(entry_id: str, entry: Family | Technique) -> dict:
         base = {"id": entry_id, "name": entry.name, "summary": entry.summary, "aliases": entry.aliases}
         if isinstance(entry, Family):
-            base.update(short=entry.short, demo=entry.demo)
+            base.update(short=entry.short, demo=entry.demo.module if entry.demo else None)
         return base
 
     return {
-        "schema_version": JSON_SCHEMA_VERSION,
         "families": [row(i, f) for i, f in kb.families.items()],
         "techniques": [row(i, t) for i, t in kb.techniques.items()],
     }
@@ -188,7 +186,7 @@ def _trait_grid(family: Family) -> Table:
 
 
 def card_json(kb: KnowledgeBase, entry_id: str) -> dict:
-    return {"schema_version": JSON_SCHEMA_VERSION, "id": entry_id, **kb.entry(entry_id).model_dump(mode="json")}
+    return {"id": entry_id, **kb.entry(entry_id).model_dump(mode="json")}
 
 
 def card_markdown(kb: KnowledgeBase, entry_id: str) -> str:
@@ -263,7 +261,7 @@ def comparison(result: Comparison) -> RenderableType:
 
 
 def comparison_json(result: Comparison) -> dict:
-    return {"schema_version": JSON_SCHEMA_VERSION, **result.model_dump(mode="json")}
+    return result.model_dump(mode="json")
 
 
 def comparison_markdown(result: Comparison) -> str:

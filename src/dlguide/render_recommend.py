@@ -1,8 +1,8 @@
 """Turn a recommender ``Result`` into what a person or a program reads: rich, JSON or Markdown.
 
 Decides nothing: every score, reason, variant and piece of advice comes from ``dlguide.engine``. The
-JSON form is a contract (``JSON_VERSION``): exactly the keys ``profile``, ``recommendations``,
-``advice`` and ``next_steps``; each recommendation has ``id``, ``name``, ``score``, ``variant``,
+JSON form is the body of a contract (``dlguide.contract.RecommendDocument``, inside its envelope):
+exactly the keys ``profile``, ``recommendations``, ``advice`` and ``next_steps``; each recommendation has ``id``, ``name``, ``score``, ``variant``,
 ``reasons`` and ``cautions`` (sentences), plus ``rank``, ``excluded``, ``variant_name``, ``pretrained``
 (how to start from a pretrained model of the family, or null) and ``rules`` (the ids and weights behind
 the sentences); the first one also has ``what_would_change``.
@@ -51,7 +51,7 @@ def _family(ranked: Ranked, rank: int, result: Result) -> dict[str, Any]:
 
 
 def to_json(result: Result) -> dict[str, Any]:
-    """The --json document: exactly four top-level keys."""
+    """The --json document's body: exactly four keys (``dlguide.contract`` adds the envelope)."""
     return {
         "profile": result.profile,
         "recommendations": [_family(r, i, result) for i, r in enumerate(result.ranking, start=1)],

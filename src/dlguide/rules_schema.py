@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from dlguide.schema import Strict  # one base for every knowledge model: unknown keys are errors, models immutable
 
 UNKNOWN = "unknown"
 """The "I don't know" answer every question accepts; rules treat it as no information."""
@@ -31,10 +33,6 @@ OPERATORS_BY_KIND: dict[str, set[str]] = {
 
 Scalar = Union[str, int, float]
 Answer = Union[str, int, float, list[str]]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Condition(Strict):

@@ -1,7 +1,7 @@
 """Plan, then write, a standalone demo project for one family.
 
 The project is the family's demo file as ``demo.py``, the helper modules it imports (``lpkit.py``,
-``lpdata.py``, ``lpresult.py``, ``lpplot.py``, ``lpfiles.py``, ``lpgraph.py``) copied unchanged, a README saying how to
+``lpdata.py``, ``lpresult.py``, ``lpplot.py``, ``lpfiles.py``, ``lpgraph.py``, ``lpknn.py``) copied unchanged, a README saying how to
 run it, on its demo data and on the user's own folder or CSV, and what to change, and a
 ``requirements.txt`` with the torch pins of dlguide's ``constraints.txt``. It needs torch, torchvision,
 scikit-learn, numpy, pillow and matplotlib, never dlguide, and runs the very code ``dlguide run-demo`` runs.
@@ -20,7 +20,7 @@ from pathlib import Path
 from dlguide.errors import WriteFailed
 
 DEMOS_DIR = Path(__file__).resolve().parent / "demos"
-HELPERS = ("lpkit.py", "lpdata.py", "lpresult.py", "lpplot.py", "lpfiles.py", "lpgraph.py")
+HELPERS = ("lpkit.py", "lpdata.py", "lpresult.py", "lpplot.py", "lpfiles.py", "lpgraph.py", "lpknn.py")
 # The pins dlguide itself installs with; a copy keeps them when constraints.txt is not shipped.
 FALLBACK_PINS = {"torch": "torch==2.14.1", "torchvision": "torchvision==0.29.1"}
 
@@ -39,6 +39,7 @@ data every label you gave is used, and accuracy is estimated by k-fold over them
     python demo.py --quick{options}          # a few seconds
     python demo.py{options}                  # the full demo (under a minute on a laptop CPU)
     python demo.py --json{options}           # one JSON object with the results, versions and seed
+    python demo.py --device cuda{options}    # on a GPU (default --device auto: CUDA when present)
 
 Every run writes a PNG map of the embeddings beside the raw inputs (`{family}_map.png`, or
 `{family}_map-1.png` and so on: an existing file is never replaced), coloured by the propagated class.
@@ -57,22 +58,8 @@ you add `--force`, and never over one of your inputs.
 
 ## Options
 
-    --labeled F        built-in data: fraction of labels shown (default 0.1, at least one per class)
-    --samples N        number of points        --epochs N     training epochs
-    --seed N           seed for data, split and training
-    --device D         auto (CUDA when present), cpu or cuda
-    --quick            a few seconds, fewer points and epochs
-    --json             results as one JSON object on stdout
-    --output FILE      CSV: one row per item, its label, confidence and runner-up
-    --map FILE         where to write the PNG map (default {family}_map.png, never overwritten)
-    --force            let --output, --map and --png replace an existing file
-    --folds K          folds of the accuracy estimate over your own labels (default 5)
-    --estimate E       refit (default: a fresh model per fold, honest) or reuse (fast, optimistic)
-    --method M         spreading (default) or propagation
-    --graph G          knn (default, sparse) or rbf (dense, at most 10,000 points)
-    --neighbors K      k of the kNN graph (default 10)
-
-`python demo.py --help` lists them all, with the options for your own data.
+`python demo.py --help` lists every option (the data, the model, training, the propagation, the files
+it writes), with its default; they are declared once, in `lpkit.make_parser` and the demo's `main`.
 
 ## What to change
 
@@ -85,11 +72,12 @@ you add `--force`, and never over one of your inputs.
 ## Files
 
 - `demo.py`: data, model, training, embedding, propagation and the report, top to bottom.
-- `lpkit.py`: options, device, the labels, label propagation and its checks, the k-fold estimate.
-- `lpdata.py`: the demo data and the loaders for your own data, which check your files before training.
-- `lpresult.py`: the result, the predictions CSV and the printed report.
+- `lpkit.py`: options, device, the labels, label propagation and its checks, self-training.
+- `lpdata.py`: the demo data, the loaders for your own data (which check your files before training), augmentation.
+- `lpresult.py`: the result, its accuracy and k-fold estimate, the predictions CSV and the printed report.
 - `lpplot.py`: the PNG map of the embeddings and the sample grids.
 - `lpfiles.py`: the one rule for every file written: nothing of yours is replaced without `--force`.
+- `lpgraph.py`, `lpknn.py`: label propagation over a weighted kNN graph, and that graph's neighbour search.
 """
 
 _FOLDER = """A folder with one subfolder per class and the images without a label in `unlabeled/`:
@@ -114,20 +102,6 @@ feature columns) and an edge list (two node ids a line):
     nodes.csv: id,label,f1,f2   ann,red,0.1,2.0   bob,,0.3,1.5 ...      edges.txt: ann bob ...
     python demo.py --nodes nodes.csv --edges edges.txt --output predictions.csv{options}""",
 }
-OWN_DATA_KIND = {"cnn": "images", "autoencoder": "images", "gan": "images", "diffusion": "images",
-                 "rnn": "text", "transformer": "text", "mlp": "table", "gnn": "graph"}
-
-DATA_HINTS = {
-    "cnn": "`--data DIR` with one folder per class and an `unlabeled/` folder; `--dataset mnist --download`; `--pretrained` for an ImageNet ResNet-18.",
-    "autoencoder": "`--data DIR` with one folder per class and an `unlabeled/` folder, or `--dataset fashion-mnist --download`.",
-    "gan": "`--data DIR` with one folder per class and an `unlabeled/` folder, or `--dataset mnist --download`.",
-    "diffusion": "`--data DIR` with one folder per class and an `unlabeled/` folder, or `--dataset mnist --download`.",
-    "rnn": "`--data FILE.csv` with a `text` column and a `label` column whose empty cells are unlabeled; `--cell gru`.",
-    "transformer": "`--data FILE.csv` with a `text` column and a `label` column whose empty cells are unlabeled.",
-    "mlp": "`--data FILE.csv` with numeric columns and a `label` column whose empty cells are unlabeled.",
-    "gnn": "`--edges edges.txt --nodes nodes.csv` (an edge list, and a node table: id, label, numeric features).",
-}
-
 
 @dataclass(frozen=True)
 class PlannedFile:
@@ -143,7 +117,7 @@ class Plan:
 
 
 def requirements() -> str:
-    """The demo extra's packages, with torch and torchvision pinned as in constraints.txt."""
+    """The demo extra's packages (pyproject.toml's ``demos``), with torch and torchvision pinned as in constraints.txt."""
     pins = dict(FALLBACK_PINS)
     constraints = Path(__file__).resolve().parents[2] / "constraints.txt"
     if constraints.is_file():
@@ -151,11 +125,14 @@ def requirements() -> str:
             name = line.split("#")[0].strip().split("==")[0].strip()
             if name in pins:
                 pins[name] = line.split("#")[0].strip()
-    return "\n".join([pins["torch"], pins["torchvision"], "scikit-learn>=1.3", "numpy", "scipy", "pillow", "matplotlib"]) + "\n"
+    from dlguide.demos.runner import demo_requirements, package_name
+
+    return "".join(pins.get(package_name(spec), spec) + "\n" for spec in demo_requirements())
 
 
-def plan(family: str, demo: str, directory: Path | str, options: str = "") -> Plan:
-    """What ``scaffold`` writes for ``family`` (whose demo module is ``demo``) into ``directory``.
+def plan(choice, directory: Path | str, options: str = "") -> Plan:
+    """What ``scaffold`` writes for ``choice`` (a ``dlguide.demos.runner.DemoChoice``: the family, its demo
+    file, the kind of data it reads and the README's data hint, all from the family's YAML) into ``directory``.
 
     An empty ``directory`` is refused (``lpfiles.WriteRefused``): it must never mean the current folder.
 
@@ -164,15 +141,15 @@ def plan(family: str, demo: str, directory: Path | str, options: str = "") -> Pl
     """
     from dlguide.demos.lpfiles import named_path
 
-    source = DEMOS_DIR / f"{demo}.py"
+    family = choice.family
     result = Plan(family, named_path(directory, "scaffold", "my-demo"))
-    result.files.append(PlannedFile(result.directory / "demo.py", source.read_text(encoding="utf-8")))
+    result.files.append(PlannedFile(result.directory / "demo.py", choice.file.read_text(encoding="utf-8")))
     for helper in HELPERS:
         result.files.append(PlannedFile(result.directory / helper, (DEMOS_DIR / helper).read_text(encoding="utf-8")))
-    hint = DATA_HINTS.get(demo, "see `python demo.py --help` for the data options.")
     shown = f" {options}" if options else ""
-    own_data = OWN_DATA[OWN_DATA_KIND.get(demo, "table")].replace("{options}", shown)
-    result.files.append(PlannedFile(result.directory / "README.md", README.format(family=family, data_hint=hint, options=shown, own_data=own_data)))
+    own_data = OWN_DATA[choice.data].replace("{options}", shown)
+    readme = README.format(family=family, data_hint=choice.hint, options=shown, own_data=own_data)
+    result.files.append(PlannedFile(result.directory / "README.md", readme))
     result.files.append(PlannedFile(result.directory / "requirements.txt", requirements()))
     return result
 

@@ -9,6 +9,7 @@ must exist elsewhere, a duplicate alias) live in ``dlguide.kb``.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -136,6 +137,43 @@ class FamilyScope(Strict):
     task: list[str] = Field(default_factory=list, description="Task choice ids, e.g. [generate, translate].")
 
 
+class DemoOption(Strict):
+    """Demo options that a name the user types stands for: ``run-demo gru`` runs the rnn demo with ``--cell gru``."""
+
+    args: list[str] = Field(min_length=1, description="The options passed to the demo, e.g. ['--cell', 'gru']; "
+                            "the first is the option's name, and one the user gives wins over it.")
+    names: list[str] = Field(min_length=1, description="Names that pick these options: the family's id or aliases.")
+    variant: str | None = Field(default=None, description="The id of the family's variant these options show, if any; "
+                                "a recommendation of that variant prints the first name.")
+
+
+class Demo(Strict):
+    """A family's runnable demo: where its code is, what data it reads, and the names that pick its options."""
+
+    module: str = Field(
+        pattern=r"^([a-z0-9_]+|[A-Za-z0-9_./-]+\.py)$",
+        description="A module of dlguide/demos ('cnn'), or a .py file relative to the knowledge folder "
+        "('demos/kan.py') for a demo that ships with a knowledge base of your own.",
+    )
+    data: Literal["images", "text", "table", "graph"] = Field(
+        default="table", description="The kind of your own data it reads, for the scaffolded README.")
+    hint: str = Field(default="see `python demo.py --help` for the data options.",
+                      description="One line for the scaffolded README: how to point the demo at your data.")
+    options: list[DemoOption] = Field(default_factory=list, description="Names that stand for demo options.")
+
+    def options_for(self, typed: str) -> list[str]:
+        """The demo options the name ``typed`` stands for (names compared as the knowledge base folds them)."""
+        folded = re.sub(r"[^a-z0-9]", "", typed.lower())
+        for option in self.options:
+            if folded in {re.sub(r"[^a-z0-9]", "", name.lower()) for name in option.names}:
+                return list(option.args)
+        return []
+
+    def name_for(self, variant: str | None) -> str | None:
+        """The name to type to see ``variant``, or None when no option shows it."""
+        return next((option.names[0] for option in self.options if variant and option.variant == variant), None)
+
+
 class Family(Strict):
     """An architecture family: everything ``show``, ``compare`` and the recommender know about it."""
 
@@ -177,11 +215,18 @@ class Family(Strict):
         description="The data and tasks the family is for, as alternatives; a rule that raises it for a known "
         "data or task outside every alternative is reported by kb validate. Empty: anywhere.",
     )
-    demo: str | None = Field(
+    demo: Demo | None = Field(
         default=None,
-        pattern=r"^[a-z0-9_]+$",
-        description="Name of the runnable demo in dlguide/demos (the module name), or none for no demo.",
+        description="The family's runnable demo (its module, the data it reads, the names that pick its options), "
+        "or none for no demo. A bare name is short for {module: NAME}.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _demo_shorthand(cls, data):
+        if isinstance(data, dict) and isinstance(data.get("demo"), str):
+            data = {**data, "demo": {"module": data["demo"]}}
+        return data
 
 
 class Technique(Strict):

@@ -13,8 +13,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from dlguide.ranking import Rescorer, evaluate
-from dlguide.rules_schema import All, Condition, Not, Profile, Question
+from dlguide.conditions import evaluate, numbers_compared
+from dlguide.ranking import Rescorer
+from dlguide.rules_schema import Profile, Question
 
 # How far a change is from what the user said: situational answers (size, compute, what matters) are
 # near, the task further, the data itself furthest.
@@ -120,21 +121,7 @@ def _probes(kb, question: Question, profile: Profile):
 
 def _thresholds(kb, question_id: str) -> list[float]:
     """Every number that some rule compares ``question_id`` with: where the answer can change."""
-    found: set[float] = set()
-
-    def walk(node) -> None:
-        if isinstance(node, Condition):
-            if node.question == question_id and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-                found.add(node.value)
-        elif isinstance(node, Not):
-            walk(node.not_)
-        else:
-            for child in node.all if isinstance(node, All) else node.any:
-                walk(child)
-
-    for rule in kb.rules:
-        walk(rule.when)
-    return sorted(found)
+    return sorted(numbers_compared([rule.when for rule in kb.rules], question_id))
 
 
 def _around(question: Question, threshold: float) -> list[tuple[float, bool]]:

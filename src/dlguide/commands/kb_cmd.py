@@ -8,7 +8,6 @@ refuses a non-empty folder without ``--force``, and with it only adds the missin
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -34,7 +33,7 @@ def validate(
     root = knowledge.resolve_dir(directory)
     base, problems = knowledge.collect(root)
     if as_json:
-        emit_json({"schema_version": 1, "path": str(root), "valid": not problems, "problems": problems,
+        emit_json("kb validate", {"path": str(root), "valid": not problems, "problems": problems,
                    "families": list(base.families), "techniques": list(base.techniques)})
     if problems:
         for problem in problems:

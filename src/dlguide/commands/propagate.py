@@ -45,6 +45,6 @@ def register(app: typer.Typer) -> None:
         settings = propagate_run.Settings(embeddings, labels, output, neighbors, alpha, metric, device, engine, folds, id_column, array, force)
         summary = propagate_run.run(settings)
         if as_json:
-            emit_json(summary)
+            emit_json("propagate", summary)
             return
         typer.echo("\n".join(propagate_run.text(summary)))

@@ -17,9 +17,9 @@ from dlguide.options import JsonOption, KbOption, MarkdownOption, output_format
 from dlguide.output import emit, emit_json, emit_markdown
 
 
-def _print(fmt: str, rich_view, json_view, markdown_view) -> None:
+def _print(command: str, fmt: str, rich_view, json_view, markdown_view) -> None:
     if fmt == "json":
-        emit_json(json_view())
+        emit_json(command, json_view())
     elif fmt == "markdown":
         emit_markdown(markdown_view())
     else:
@@ -30,7 +30,7 @@ def list_families(kb: KbOption = None, as_json: JsonOption = False, as_markdown:
     """List the architecture families and techniques, one line each, with their aliases."""
     fmt = output_format(as_json, as_markdown)
     base = knowledge.load(kb)
-    _print(fmt, lambda: render.family_list(base), lambda: render.family_list_json(base),
+    _print("list", fmt, lambda: render.family_list(base), lambda: render.family_list_json(base),
            lambda: render.family_list_markdown(base))
 
 
@@ -44,7 +44,7 @@ def show(
     fmt = output_format(as_json, as_markdown)
     base = knowledge.load(kb)
     entry_id = base.resolve(name)
-    _print(fmt, lambda: render.card(base, entry_id), lambda: render.card_json(base, entry_id),
+    _print("show", fmt, lambda: render.card(base, entry_id), lambda: render.card_json(base, entry_id),
            lambda: render.card_markdown(base, entry_id))
 
 
@@ -61,7 +61,7 @@ def compare(
     """Compare families side by side: aspects as rows, when to choose which, and their traits."""
     fmt = output_format(as_json, as_markdown)
     result = comparing.compare(knowledge.load(kb), names, aspects)
-    _print(fmt, lambda: render.comparison(result), lambda: render.comparison_json(result),
+    _print("compare", fmt, lambda: render.comparison(result), lambda: render.comparison_json(result),
            lambda: render.comparison_markdown(result))
 
 

@@ -61,7 +61,7 @@ def recommend(
     result = engine.recommend(base, gathered.profile)
     if save is not None:
         questionnaire.write_answers(save, result.profile, force=force, inputs=inputs)
-    {"json": lambda: emit_json(render_recommend.to_json(result)),
+    {"json": lambda: emit_json("recommend", render_recommend.to_json(result)),
      "markdown": lambda: emit_markdown(render_recommend.to_markdown(result, explain=explain)),
      "rich": lambda: emit(render_recommend.to_rich(result, explain=explain))}[fmt]()
     # Only a conversation ends with an offer: not a fully-flagged run, and never into a JSON or Markdown pipe.
@@ -89,15 +89,15 @@ def _flags(params: dict, set_items: list[str], questions: dict) -> tuple[dict, d
 
 def _offer_demo(prompter, base, top) -> int:
     from dlguide import questionnaire
-    from dlguide.commands.demo import missing_packages  # the same check run-demo makes, every package
+    from dlguide.demos.runner import missing_packages, shown_name  # the same check run-demo makes, every package
 
     if not top.has_demo:
         return 0
     installed = not missing_packages()
     if questionnaire.demo_offer(prompter, top.id, base.families[top.id].short, installed, DEMOS_INSTALL):
-        from dlguide.demos.variants import demo_name  # run the variant recommended (a GRU for "try GRU")
-
-        return subprocess.run([sys.executable, "-m", "dlguide", "run-demo", demo_name(top.id, top.variant)], check=False).returncode
+        # run the variant recommended (a GRU for "try GRU"), from the same knowledge folder
+        command = [sys.executable, "-m", "dlguide", "run-demo", shown_name(base, top.id, top.variant), "--kb", str(base.root)]
+        return subprocess.run(command, check=False).returncode
     return 0
 
 

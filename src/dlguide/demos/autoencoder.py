@@ -69,7 +69,7 @@ def train(model, x, targets, epochs, device, batch=64, noise=0.3, weight=1.0):
             rebuilt, _, _ = model(noisy)
             loss = F.binary_cross_entropy_with_logits(rebuilt, images)
             labeled = torch.from_numpy(np.random.choice(known, size=min(batch, len(known)))).to(device)
-            loss = loss + weight * F.cross_entropy(model(lpkit.random_affine(x[labeled]))[1], y[labeled])
+            loss = loss + weight * F.cross_entropy(model(lpdata.random_affine(x[labeled]))[1], y[labeled])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

@@ -60,7 +60,7 @@ def train(model, x, targets, epochs, device, batch=64):
     model.train()
     for step in range(steps):
         idx = known[torch.randint(len(known), (min(batch, len(known)),))].to(device)
-        logits, _ = model(lpkit.random_affine(x[idx]))
+        logits, _ = model(lpdata.random_affine(x[idx]))
         loss = F.cross_entropy(logits, y[idx])
         optimiser.zero_grad()
         loss.backward()

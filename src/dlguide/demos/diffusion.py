@@ -75,7 +75,7 @@ def train(model, x, targets, epochs, steps, level, device, batch=64):
             loss = F.mse_loss(model(x_t, t)[0], noise)
             labeled = torch.from_numpy(np.random.choice(known, size=min(batch, len(known)))).to(device)
             at = torch.full((len(labeled),), level, device=device)
-            loss = loss + F.cross_entropy(model(noised(lpkit.random_shift(x[labeled]), at, alpha_bar)[0], at)[1], y[labeled])
+            loss = loss + F.cross_entropy(model(noised(lpdata.random_shift(x[labeled]), at, alpha_bar)[0], at)[1], y[labeled])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

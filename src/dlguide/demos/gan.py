@@ -82,7 +82,7 @@ def train(disc, gen, x, targets, epochs, device, batch=64):
             # D(real) = Z / (Z + 1) with Z = sum(exp(logits)), so log D(real) = lse - softplus(lse)
             real_lse, fake_lse = torch.logsumexp(real_logits, 1), torch.logsumexp(fake_logits, 1)
             unsupervised = (F.softplus(real_lse) - real_lse).mean() + F.softplus(fake_lse).mean()
-            supervised = F.cross_entropy(disc(lpkit.random_affine(x[labeled]))[0], y[labeled])
+            supervised = F.cross_entropy(disc(lpdata.random_affine(x[labeled]))[0], y[labeled])
             opt_d.zero_grad()
             (supervised + unsupervised).backward()
             opt_d.step()

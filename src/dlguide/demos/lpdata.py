@@ -394,3 +394,33 @@ def graph_files(edges_path: str, nodes_path: str, label_column: str) -> Data:
         edges.append((ids[parts[0]], ids[parts[1]]))
     return Data(features, nodes.labels, nodes.classes, f"graph {nodes_path} + {edges_path}", items=nodes.items,
                 item_header=id_column, inputs=[nodes_path, edges_path], edges=np.asarray(edges, dtype=np.int64).reshape(-1, 2))
+
+
+# -- augmentation -------------------------------------------------------------------------------------
+
+def random_shift(x):
+    """Images moved by up to 1/8 of their side (one offset per batch): the same digit, a pixel away."""
+    import torch.nn.functional as F
+
+    pad = max(1, x.shape[-1] // 8)
+    padded = F.pad(x, (pad, pad, pad, pad))
+    dx, dy = np.random.randint(0, 2 * pad + 1, size=2)
+    return padded[..., dy : dy + x.shape[-2], dx : dx + x.shape[-1]]
+
+
+def random_affine(x, degrees: float = 12.0, shift: float = 0.125, scale: float = 0.1):
+    """Each image turned by up to ``degrees``, moved by up to ``shift`` of its side and scaled by up to
+    ``scale``, independently per image: the same digit as another hand might have written it."""
+    import math
+
+    import torch
+    import torch.nn.functional as F
+
+    n = len(x)
+    angle = (torch.rand(n, device=x.device) * 2 - 1) * math.radians(degrees)
+    zoom = 1 + (torch.rand(n, device=x.device) * 2 - 1) * scale
+    move = (torch.rand(n, 2, device=x.device) * 2 - 1) * shift * 2  # grid coordinates span [-1, 1]
+    cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+    theta = torch.stack([torch.stack([cos, -sin, move[:, 0]], 1), torch.stack([sin, cos, move[:, 1]], 1)], 1)  # N x 2 x 3
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, align_corners=False, padding_mode="zeros")

@@ -1,4 +1,4 @@
-"""What every demo shares: options, device, the labels, label propagation done right, and its estimate.
+"""What every demo shares: options, device, the labels, label propagation done right, and self-training.
 
 A demo turns data into embeddings in the way natural to its family; this module spreads the known labels
 over those embeddings with dlguide's engine (``lpgraph``: a weighted symmetric kNN graph solved by
@@ -6,7 +6,7 @@ conjugate gradient; ``--engine sklearn`` runs scikit-learn's LabelSpreading, the
 over the raw inputs for comparison. On built-in data a ``--labeled`` share of the truth is shown and accuracy is
 counted on the hidden rest. On the user's own data every label they gave is used for the predictions,
 and accuracy is estimated by k-fold over those labels (hide a fold, propagate from the others, score the
-hidden fold) - ``estimate_by_folds``, for the embeddings and the raw inputs alike.
+hidden fold) - ``lpresult.estimate_by_folds``, for the embeddings and the raw inputs alike.
 
 Propagation is done the careful way: embeddings are centred and L2-normalised; the graph is a sparse
 symmetric k-nearest-neighbour graph whose k adapts to the number of points (it never reaches n, and a
@@ -325,63 +325,6 @@ def _propagate_lpgraph(x, y_semi, *, neighbors: int, alpha: float, classes=None)
             "unreachable": int(unreachable.sum()), "neighbors": k, "warnings": warnings_, "iterations": result["iterations"]}
 
 
-def fold_of_each_label(y_semi: np.ndarray, folds: int, seed: int) -> np.ndarray:
-    """The fold (0..folds-1) of every given label, -1 for the rest: each class dealt round the folds in turn.
-
-    Dealing class by class, from where the previous class stopped, keeps folds the same size and every
-    class spread over as many folds as it has labels (stratified k-fold that tolerates a class of one).
-    """
-    rng = np.random.default_rng(seed)
-    fold = np.full(len(y_semi), -1)
-    start = 0
-    for cls in np.unique(y_semi[y_semi >= 0]):
-        members = rng.permutation(np.flatnonzero(y_semi == cls))
-        fold[members] = (start + np.arange(len(members))) % folds
-        start = (start + len(members)) % folds
-    return fold
-
-
-def estimate_by_folds(x, y_semi, folds: int = 5, seed: int = 0, refit=None, **settings) -> dict:
-    """Accuracy of propagation from the given labels, estimated by k-fold over those labels.
-
-    Each fold hides its labels, propagates from the others and scores the hidden ones. ``refit(labels)``,
-    when given, returns embeddings from a fresh model that learned from ``labels`` only, so that a fold's
-    hidden labels reach neither the model nor the propagation (without it ``x`` serves every fold). Returns the mean
-    and spread (standard deviation) over folds, each fold's accuracy and labels used and held out, and
-    the accuracy per class; with fewer than MIN_ESTIMATE_LABELS labels, ``meaningful`` is False and no
-    number is given, because a handful of held-out points says nothing.
-    """
-    y_semi = np.asarray(y_semi)
-    given = int((y_semi >= 0).sum())
-    out = {"folds": folds, "labels_given": given, "meaningful": given >= MIN_ESTIMATE_LABELS, "mean": None, "spread": None,
-           "per_fold": [], "per_class": {}, "warnings": []}
-    if not out["meaningful"]:
-        out["note"] = f"not meaningful with {given} given labels: an estimate needs at least {MIN_ESTIMATE_LABELS}; every label was used for the predictions"
-        return out
-    fold = fold_of_each_label(y_semi, folds, seed)
-    hits = np.zeros(len(y_semi), dtype=bool)
-    for k in range(folds):
-        held = fold == k
-        trial = np.where(held, -1, y_semi)
-        if refit is not None:
-            progress(f"estimate: fold {k + 1}/{folds}, a fresh model learns without this fold's {int(held.sum())} labels")
-        result = propagate(x if refit is None else refit(trial), trial, classes=int(y_semi.max()) + 1, **settings)
-        hits[held] = result["labels"][held] == y_semi[held]
-        out["per_fold"].append({"used": int((trial >= 0).sum()), "held_out": int(held.sum()), "accuracy": float(hits[held].mean())})
-        out["warnings"] += [f"fold {k + 1}: {w}" for w in result["warnings"] if not w.startswith("collapse")]
-    scores = [f["accuracy"] for f in out["per_fold"]]
-    out["mean"], out["spread"] = float(np.mean(scores)), float(np.std(scores))
-    out["per_class"] = {int(c): float(hits[y_semi == c].mean()) for c in np.unique(y_semi[y_semi >= 0])}
-    out["note"] = None
-    return out
-
-
-def accuracy(predicted, y_true, y_semi):
-    """Accuracy on the hidden points only (known truth, label not shown); None when none are hidden."""
-    hidden = (y_semi < 0) & (y_true >= 0)
-    return float((predicted[hidden] == y_true[hidden]).mean()) if hidden.any() else None
-
-
 def given_labels(args, data) -> np.ndarray:
     """The labels propagation starts from: on the user's own data all of them; on built-in data a
     ``--labeled`` share of the truth, the rest hidden so that accuracy can be counted on it."""
@@ -402,34 +345,6 @@ def confident_targets(result: dict, y_semi: np.ndarray, keep: float = 0.7) -> np
         chosen = hidden[result["confidence"][hidden] >= cut]
         targets[chosen] = result["labels"][chosen]
     return targets
-
-
-def random_shift(x):
-    """Images moved by up to 1/8 of their side (one offset per batch): the same digit, a pixel away."""
-    import torch.nn.functional as F
-
-    pad = max(1, x.shape[-1] // 8)
-    padded = F.pad(x, (pad, pad, pad, pad))
-    dx, dy = np.random.randint(0, 2 * pad + 1, size=2)
-    return padded[..., dy : dy + x.shape[-2], dx : dx + x.shape[-1]]
-
-
-def random_affine(x, degrees: float = 12.0, shift: float = 0.125, scale: float = 0.1):
-    """Each image turned by up to ``degrees``, moved by up to ``shift`` of its side and scaled by up to
-    ``scale``, independently per image: the same digit as another hand might have written it."""
-    import math
-
-    import torch
-    import torch.nn.functional as F
-
-    n = len(x)
-    angle = (torch.rand(n, device=x.device) * 2 - 1) * math.radians(degrees)
-    zoom = 1 + (torch.rand(n, device=x.device) * 2 - 1) * scale
-    move = (torch.rand(n, 2, device=x.device) * 2 - 1) * shift * 2  # grid coordinates span [-1, 1]
-    cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
-    theta = torch.stack([torch.stack([cos, -sin, move[:, 0]], 1), torch.stack([sin, cos, move[:, 1]], 1)], 1)  # N x 2 x 3
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-    return F.grid_sample(x, grid, align_corners=False, padding_mode="zeros")
 
 
 def add_self_training(parser, rounds: int, keep: float = 0.7) -> None:

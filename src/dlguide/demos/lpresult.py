@@ -2,8 +2,8 @@
 
 ``check_outputs`` refuses, before any training, an output that would replace or damage a file.
 ``evaluate`` builds one result object (the JSON contract of ``--json``): on built-in data the accuracy on
-the hidden points; on the user's own data the k-fold estimate over their labels, since no truth is known
-for the rest. It writes the ``--output`` CSV (one row per item, named as the user named it, with the
+the hidden points (``hidden_accuracy``); on the user's own data the k-fold estimate over their labels (``estimate_by_folds``),
+since no truth is known for the rest. It writes the ``--output`` CSV (one row per item, named as the user named it, with the
 label as they wrote it, the confidence and the runner-up) and the PNG map of both embeddings. ``report``
 prints the result as a plain table or as JSON, and names every file written.
 
@@ -97,7 +97,7 @@ def evaluate(args, *, family, variant, data, device, embeddings, raw, y_semi, ti
         "device": str(device), "seed": args.seed, "quick": bool(args.quick), "epochs": args.epochs,
         "labeled_fraction": None if data.own else args.labeled,
         "propagation": {**settings, "neighbors_used": ours["neighbors"]},
-        "accuracy": {"embeddings": lpkit.accuracy(ours["labels"], y_true, y_semi), "raw_baseline": lpkit.accuracy(base["labels"], y_true, y_semi)},
+        "accuracy": {"embeddings": hidden_accuracy(ours["labels"], y_true, y_semi), "raw_baseline": hidden_accuracy(base["labels"], y_true, y_semi)},
         "estimate": estimate,
         "predicted": {names[c]: int(k) for c, k in zip(*np.unique(ours["labels"][unlabeled], return_counts=True)) if c >= 0},
         "chance": round(1.0 / max(len(names), 1), 4),
@@ -135,8 +135,8 @@ def _estimate(args, embeddings, raw, y_semi, names, settings, refit) -> dict:
     """The k-fold estimate over the given labels, for the embeddings and the raw inputs alike."""
     leak = refit is not None and args.estimate == "reuse"  # the model saw the labels each fold hides
     fresh = (lambda labels: refit(labels, {})) if refit is not None and args.estimate == "refit" else None
-    folds = {"embeddings": lpkit.estimate_by_folds(embeddings, y_semi, args.folds, args.seed, refit=fresh, **settings),
-             "raw_baseline": lpkit.estimate_by_folds(raw, y_semi, args.folds, args.seed, **settings)}
+    folds = {"embeddings": estimate_by_folds(embeddings, y_semi, args.folds, args.seed, refit=fresh, **settings),
+             "raw_baseline": estimate_by_folds(raw, y_semi, args.folds, args.seed, **settings)}
     first = folds["embeddings"]
     out = {"method": f"{args.folds}-fold over the given labels", "folds": args.folds, "meaningful": first["meaningful"], "note": first["note"],
            "per_fold": [{"used": f["used"], "held_out": f["held_out"]} for f in first["per_fold"]],
@@ -232,3 +232,62 @@ def report(result: dict, as_json: bool) -> None:
     lines += [f"warning: {w}" for w in result["warnings"]] or ["no warnings: propagation converged and did not collapse"]
     lines += [f"wrote {kind}: {path}" for kind, path in result["files"].items()]
     print("\n".join(lines))
+
+
+# -- the accuracy and its k-fold estimate -------------------------------------------------------------
+
+def fold_of_each_label(y_semi: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """The fold (0..folds-1) of every given label, -1 for the rest: each class dealt round the folds in turn.
+
+    Dealing class by class, from where the previous class stopped, keeps folds the same size and every
+    class spread over as many folds as it has labels (stratified k-fold that tolerates a class of one).
+    """
+    rng = np.random.default_rng(seed)
+    fold = np.full(len(y_semi), -1)
+    start = 0
+    for cls in np.unique(y_semi[y_semi >= 0]):
+        members = rng.permutation(np.flatnonzero(y_semi == cls))
+        fold[members] = (start + np.arange(len(members))) % folds
+        start = (start + len(members)) % folds
+    return fold
+
+
+def estimate_by_folds(x, y_semi, folds: int = 5, seed: int = 0, refit=None, **settings) -> dict:
+    """Accuracy of propagation from the given labels, estimated by k-fold over those labels.
+
+    Each fold hides its labels, propagates from the others and scores the hidden ones. ``refit(labels)``,
+    when given, returns embeddings from a fresh model that learned from ``labels`` only, so that a fold's
+    hidden labels reach neither the model nor the propagation (without it ``x`` serves every fold). Returns the mean
+    and spread (standard deviation) over folds, each fold's accuracy and labels used and held out, and
+    the accuracy per class; with fewer than lpkit.MIN_ESTIMATE_LABELS labels, ``meaningful`` is False and no
+    number is given, because a handful of held-out points says nothing.
+    """
+    y_semi = np.asarray(y_semi)
+    given = int((y_semi >= 0).sum())
+    out = {"folds": folds, "labels_given": given, "meaningful": given >= lpkit.MIN_ESTIMATE_LABELS, "mean": None, "spread": None,
+           "per_fold": [], "per_class": {}, "warnings": []}
+    if not out["meaningful"]:
+        out["note"] = f"not meaningful with {given} given labels: an estimate needs at least {lpkit.MIN_ESTIMATE_LABELS}; every label was used for the predictions"
+        return out
+    fold = fold_of_each_label(y_semi, folds, seed)
+    hits = np.zeros(len(y_semi), dtype=bool)
+    for k in range(folds):
+        held = fold == k
+        trial = np.where(held, -1, y_semi)
+        if refit is not None:
+            lpkit.progress(f"estimate: fold {k + 1}/{folds}, a fresh model learns without this fold's {int(held.sum())} labels")
+        result = lpkit.propagate(x if refit is None else refit(trial), trial, classes=int(y_semi.max()) + 1, **settings)
+        hits[held] = result["labels"][held] == y_semi[held]
+        out["per_fold"].append({"used": int((trial >= 0).sum()), "held_out": int(held.sum()), "accuracy": float(hits[held].mean())})
+        out["warnings"] += [f"fold {k + 1}: {w}" for w in result["warnings"] if not w.startswith("collapse")]
+    scores = [f["accuracy"] for f in out["per_fold"]]
+    out["mean"], out["spread"] = float(np.mean(scores)), float(np.std(scores))
+    out["per_class"] = {int(c): float(hits[y_semi == c].mean()) for c in np.unique(y_semi[y_semi >= 0])}
+    out["note"] = None
+    return out
+
+
+def hidden_accuracy(predicted, y_true, y_semi):
+    """Accuracy on the hidden points only (known truth, label not shown); None when none are hidden."""
+    hidden = (y_semi < 0) & (y_true >= 0)
+    return float((predicted[hidden] == y_true[hidden]).mean()) if hidden.any() else None
