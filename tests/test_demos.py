@@ -19,6 +19,7 @@ pytest.importorskip("torch", reason="the demos extra (torch, numpy, scikit-learn
 import numpy as np  # noqa: E402  (after the skip: a core install has no numpy)
 
 from dlguide.demos import lpkit, lpresult
+from pictures import bars
 from registry import DEMO_FAMILIES, GENERATIVE, demo_module
 
 # loose floors for --quick runs (a few seconds of training; chance is 0.1 to 0.33): 0.5 unless measured otherwise
@@ -207,15 +208,6 @@ def test_dense_rbf_refused_above_ten_thousand_points():
 
 # -- real-data loaders on small files written here ----------------------------------------------------
 
-def _bars(vertical: bool, offset: int, size: int = 8) -> np.ndarray:
-    picture = np.zeros((size, size), dtype=np.uint8)
-    if vertical:
-        picture[:, offset] = 255
-    else:
-        picture[offset, :] = 255
-    return picture
-
-
 @pytest.fixture
 def image_folder(tmp_path) -> Path:
     from PIL import Image
@@ -224,10 +216,10 @@ def image_folder(tmp_path) -> Path:
     for name, vertical in (("horizontal", False), ("vertical", True)):
         (root / name).mkdir(parents=True)
         for i in range(12):
-            Image.fromarray(_bars(vertical, i % 6 + 1)).save(root / name / f"{i}.png")
+            Image.fromarray(bars(vertical, i % 6 + 1)).save(root / name / f"{i}.png")
     (root / "unlabeled").mkdir()
     for i in range(6):
-        Image.fromarray(_bars(i % 2 == 0, i + 1)).save(root / "unlabeled" / f"u{i}.png")
+        Image.fromarray(bars(i % 2 == 0, i + 1)).save(root / "unlabeled" / f"u{i}.png")
     return root
 
 

@@ -20,6 +20,7 @@ pytest.importorskip("torch", reason="the demos extra (torch, numpy, scikit-learn
 import numpy as np  # noqa: E402  (after the skip: a core install has no numpy)
 
 from dlguide.demos import lpkit, lpresult
+from pictures import bars
 from registry import BASE, DEMO_FAMILIES, demo_module
 
 SIX_SENTENCES = [  # the seeds' example: two positive, two negative, two without a label
@@ -42,15 +43,6 @@ def run_main(family: str, argv: list, capsys) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def _bars(vertical: bool, offset: int, size: int = 8) -> np.ndarray:
-    picture = np.zeros((size, size), dtype=np.uint8)
-    if vertical:
-        picture[:, offset] = 255
-    else:
-        picture[offset, :] = 255
-    return picture
-
-
 def image_folder(root: Path, per_class: int, unlabeled: int) -> dict:
     """Bars, horizontal or vertical; returns {path under root: label as written ('' for unlabeled)}."""
     from PIL import Image
@@ -59,11 +51,11 @@ def image_folder(root: Path, per_class: int, unlabeled: int) -> dict:
     for name, vertical in (("horizontal", False), ("vertical", True)):
         (root / name).mkdir(parents=True)
         for i in range(per_class):
-            Image.fromarray(_bars(vertical, i % 6 + 1)).save(root / name / f"{name[0]}{i:02d}.png")
+            Image.fromarray(bars(vertical, i % 6 + 1)).save(root / name / f"{name[0]}{i:02d}.png")
             written[f"{name}/{name[0]}{i:02d}.png"] = name
     (root / "unlabeled").mkdir()
     for i in range(unlabeled):
-        Image.fromarray(_bars(i % 2 == 1, i % 6 + 1)).save(root / "unlabeled" / f"u{i}.png")
+        Image.fromarray(bars(i % 2 == 1, i % 6 + 1)).save(root / "unlabeled" / f"u{i}.png")
         written[f"unlabeled/u{i}.png"] = ""
     (root / "horizontal" / "notes.txt").write_text("not an image")  # skipped, and said so
     return written
