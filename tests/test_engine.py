@@ -233,3 +233,30 @@ def test_from_scratch_effects_skip_a_family_with_a_pretrained_route(tmp_path):
         leaders[task] = rescorer.leader(changed, {"task"})
         assert leaders[task] == ranking.leader(base, changed)
     assert leaders == {"classify": "rnn", "regress": "mlp", "generate": "mlp"}
+
+
+def _marked(kb_copy: Path, question_id: str, **fields) -> knowledge.KnowledgeBase:
+    """A fresh copy of ``kb_copy`` with one question's what-if fields changed in its YAML."""
+    root = kb_copy.parent / f"marked-{question_id}"
+    shutil.copytree(kb_copy, root)
+    document = yaml.safe_load((root / "questions.yaml").read_text())
+    [question] = [q for q in document["questions"] if q["id"] == question_id]
+    question.update(fields)
+    (root / "questions.yaml").write_text(yaml.safe_dump(document))
+    return knowledge.load(root)
+
+
+def test_what_would_change_reads_actionable_and_distance_from_the_questions(base, kb_copy):
+    """Which questions are offered first, and how far a choice is, come from questions.yaml, not from code."""
+    laptop = Profile(answers={"data": "image", "task": "classify", "samples": 800, "labeled": 0.1, "compute": "low"})
+    assert engine.recommend(base, laptop).changes[0].question == "samples+compute"
+    # compute no longer actionable: it is neither paired nor offered before the task
+    kb = _marked(kb_copy, "compute", actionable=False)
+    changes = engine.recommend(kb, laptop).changes
+    assert changes and all("compute" not in c.question for c in changes)
+    assert [c.question for c in changes] == ["task"] * len(changes)
+    # the data made actionable and near: its flips now come first, at the distance the YAML gives
+    kb = _marked(kb_copy, "data", actionable=True, change_distance=0.5)
+    changes = engine.recommend(kb, laptop).changes
+    assert [(c.question, c.distance) for c in changes] == [("data", 0.5)] * 3
+    assert "if the data were tabular, MLP would lead" in [c.text for c in changes]

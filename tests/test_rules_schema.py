@@ -121,3 +121,8 @@ def test_models_reject_nonsense_directly():
         Condition(question="data", op="in", value="image")
     with pytest.raises(ValueError):
         Question(id="x", prompt="?", help="h", kind="choice")
+    with pytest.raises(ValueError, match="change_distance"):
+        Question(id="x", prompt="?", help="h", kind="number", change_distance=2.0)
+    with pytest.raises(ValueError):
+        Question(id="x", prompt="?", help="h", kind="choice", choices=[{"id": "a", "label": "A", "explain": "a"}],
+                 change_distance=0)

@@ -142,6 +142,20 @@ class Question(Strict):
     required: bool = Field(
         default=False, description="Whether a non-interactive run must be given it (no 'unknown' fallback)."
     )
+    actionable: bool = Field(
+        default=True,
+        description="Whether a person can act on this answer (size, compute, what matters): 'what would change' "
+        "offers changes to actionable questions first, and tries pairs of them when no single one moves the "
+        "lead. False for facts about the data or the task, whose changes come after and are never paired.",
+    )
+    change_distance: float | None = Field(
+        default=None,
+        gt=0,
+        description="For a choice question: how far any other answer is from the given one in 'what would "
+        "change' (smaller is nearer; a number question's distance is the log-ratio of the two numbers). "
+        "Unset: the number of steps between the two answers in the order the choices are listed (1 from "
+        "'unknown').",
+    )
     lead_words: list[str] = Field(
         default_factory=list,
         description="Words that introduce this question's answer in a sentence ('I want to', 'the goal is to'): "
@@ -166,6 +180,9 @@ class Question(Strict):
                 raise ValueError(f"duplicate choice id {', '.join(repr(c) for c in twice)} in question {self.id!r}")
         elif self.choices:
             raise ValueError(f"a '{self.kind}' question takes no choices")
+        if self.change_distance is not None and self.kind != "choice":
+            raise ValueError(f"a '{self.kind}' question's changes are measured by their values; "
+                             "'change_distance' is for a choice question")
         if self.kind == "fraction" and (self.minimum is None or self.maximum is None):
             raise ValueError("a 'fraction' question needs minimum and maximum")
         if self.reading is not None and self.kind not in ("number", "fraction"):

@@ -1,9 +1,11 @@
 """What would change the answer: the nearest changes to a profile that put another family first.
 
 Pure: no I/O, no printing. Each question is probed with its other answers (for numbers, both sides of
-every threshold a rule compares with); changes to the situation (size, labels, sequence length, compute,
-what matters) come before changes to the data or the task, because a person can act on them. When no
-single situational answer moves the lead, pairs of them are tried.
+every threshold a rule compares with); changes to questions marked ``actionable`` in ``questions.yaml``
+(size, labels, sequence length, compute, what matters) come before the others (the data, the task),
+because a person can act on them. When no single actionable answer moves the lead, pairs of them are
+tried. How far a choice is from the given one is the question's ``change_distance``, or else the steps
+between them in the listed order.
 """
 
 from __future__ import annotations
@@ -17,9 +19,6 @@ from dlguide.conditions import evaluate, numbers_compared
 from dlguide.ranking import Rescorer
 from dlguide.rules_schema import Profile, Question
 
-# How far a change is from what the user said: situational answers (size, compute, what matters) are
-# near, the task further, the data itself furthest.
-_CHOICE_DISTANCE = {"data": 3.0, "task": 2.5}
 _MAX_CHANGES = 3
 
 
@@ -35,9 +34,9 @@ class Change:
 def nearest_changes(kb, profile: Profile, top: str) -> list[Change]:
     """The nearest changes that put another family first, one per new leader.
 
-    Changes to the situation (size, labels, sequence length, compute, what matters) come before changes
-    to the data or the task, because a person can act on them. When no single situational answer moves
-    the lead, pairs of them are tried: "with more than about 1M samples and high compute" is advice,
+    Changes to questions marked ``actionable`` (size, labels, sequence length, compute, what matters)
+    come before the others (the data, the task), because a person can act on them. When no single
+    actionable answer moves the lead, pairs of them are tried: "with more than about 1M samples and high compute" is advice,
     where a lone change of either is not enough.
     """
     # One change per new leader within each kind, so a data flip cannot hide an actionable change.
@@ -49,7 +48,7 @@ def nearest_changes(kb, profile: Profile, top: str) -> list[Change]:
         if question.ask_when is not None and evaluate(question.ask_when, profile)[0] is not True:
             continue  # no sequence length for images: a change there would be no advice at all
         for value, distance, phrase in _probes(kb, question, profile):
-            target = other if question.id in _CHOICE_DISTANCE else actionable
+            target = actionable if question.actionable else other
             changed = profile.with_answer(question.id, value)
             _consider(kb, target, rescorer.leader(changed, {question.id}), top, question.id, value, distance, phrase)
             if target is actionable:
@@ -95,8 +94,8 @@ def _probes(kb, question: Question, profile: Profile):
         for choice in question.choices:
             if choice.id == given:
                 continue
-            if question.id in _CHOICE_DISTANCE:
-                distance = _CHOICE_DISTANCE[question.id]
+            if question.change_distance is not None:
+                distance = question.change_distance
             else:
                 distance = 1.0 if unknown else float(abs(ids.index(choice.id) - ids.index(given)))
             yield choice.id, distance, template.format(value=choice.id, label=choice.label.lower())
