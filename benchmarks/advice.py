@@ -9,8 +9,8 @@ the real command line) and counts three things per part of the corpus:
 - recommended in top 3: the experts' recommended family is among the first three;
 - mistake at top-1: the first family is one the experts call a mistake (listed, item by item).
 
-The cases written from the seeds (``tests/test_scenarios.py`` and ``tests/test_heldout_style.py``) are
-scored the same way: their ``top`` (or, where experts disagree, their ``top3``) is what is accepted and
+The regression cases written from the seeds (``tests/test_regression_cases.py``, those with
+``written="seeds"``) are scored the same way: their ``top`` (or, where experts disagree, their ``top3``) is what is accepted and
 their ``not_top`` what would be a mistake. Tune on the ``dev`` part only; read ``test`` only to report.
 
     DLGUIDE_CORPUS_DIR=/path/to/corpus python benchmarks/advice.py [--part dev|test|all] [--misses]
@@ -86,17 +86,11 @@ def corpus_cases(part: str) -> list[dict]:
 
 
 def seed_cases() -> list[dict]:
-    """The seed-written tables of the test suite, as cases: flags in, accepted and mistaken families out."""
-    import test_heldout_style as heldout
-    import test_scenarios as scenarios
+    """The seed-written regression cases of the test suite: flags (or a sentence) in, families out."""
+    import test_regression_cases as regression
 
-    cases = [{"id": f"scenario:{c['id']}", "args": flags_of(c["p"]), "recommended": c["top"],
-              "accepted": [c["top"]], "mistakes": []} for c in scenarios.CASES]
-    for c in heldout.CASES:
-        args = ["--describe", c.given] if isinstance(c.given, str) else list(c.given)
-        cases.append({"id": f"heldout:{c.id}", "args": args, "recommended": c.top,
-                      "accepted": [c.top] if c.top else list(c.top3), "mistakes": list(c.not_top)})
-    return cases
+    return [{"id": c.id, "args": c.args()[1:-1], "recommended": c.top, "accepted": [c.top] if c.top else list(c.top3),
+             "mistakes": list(c.not_top)} for c in regression.CASES if c.written == "seeds"]
 
 
 def pct(part: int, whole: int) -> str:
