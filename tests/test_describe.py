@@ -368,3 +368,13 @@ def test_vocabulary_classes(questions, text, data, task):
     """Recordings are sound, boxes are detection, drifting from the usual is an anomaly, a sale price is a row."""
     answers = understand(text, questions).answers
     assert (answers.get("data"), answers.get("task")) == (data, task)
+
+
+@pytest.mark.parametrize("written", ["2k", "1.5m", "2mm", "3b", "3bn", "1,200", "40%"])
+def test_a_flag_and_a_sentence_read_a_number_the_same_way(questions, written):
+    """One reading of '2k', '3bn', '40%': `--samples 3bn` means what '3bn images' means in --describe."""
+    from dlguide.questionnaire import parse_answer
+
+    question = "labeled" if written.endswith("%") else "samples"
+    sentence = f"{written} labeled, 500 images" if question == "labeled" else f"{written} images, classify them"
+    assert understand(sentence, questions).answers[question] == parse_answer(questions[question], written)

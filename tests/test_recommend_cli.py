@@ -65,6 +65,7 @@ def test_explain_prints_the_trace_with_failed_conditions(cli):
          "dlguide: error: --labeled: '1.5' is out of range; expected a fraction from 0 to 1 (0.1 or 10% means one in ten), "
          "or 'unknown'"),
         (["--data", "image", "--task", "clasify"], "did you mean 'classify'?"),
+        (["--data", "Time_Series", "--task", "forecast"], "did you mean 'time-series'?"),  # folded as family names are
         (["--data", "image", "--task", "classify", "--samples", "lots"], "--samples: expected a whole number from 1 to 1e+12"),
         (["--data", "image", "--task", "classify", "--priority", "cheap"], "unknown value for --priority: 'cheap'"),
         (["--task", "classify"], "dlguide: error: missing answers: --data; give them as flags, or run in a terminal to be asked"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from dlguide.errors import UnknownNameError, UsageError
-from dlguide.kb import KnowledgeBase, closest, normalise
+from dlguide.errors import UnknownNameError, UsageError, closest, normalise
+from dlguide.kb import KnowledgeBase
 from dlguide.schema import ASPECTS, TRAITS
 
 

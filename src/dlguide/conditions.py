@@ -12,9 +12,9 @@ Pure: imports only ``dlguide.rules_schema`` and the standard library.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterator, Optional
 
+from dlguide.errors import closest_name
 from dlguide.rules_schema import OPERATORS_BY_KIND, UNKNOWN, All, Any_, Condition, Not, Profile, Question
 
 _SYMBOLS = {"eq": "=", "ne": "!=", "in": "in", "not_in": "not in", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
@@ -141,7 +141,7 @@ def leaf_problem(condition: Condition, questions: dict[str, Question]) -> str | 
 def unknown_name(what: str, name: Any, known) -> str:
     """'unknown answer 'tabel'; did you mean 'table'? (known: ...)' for a name a tree or scope uses."""
     names = [str(k) for k in known]
-    close = difflib.get_close_matches(str(name), names, n=2, cutoff=0.6)
+    close = closest_name(str(name), names, 2)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     if name == UNKNOWN and what == "answer":
         hint = "; test for it with the operator 'is_unknown'"

@@ -13,6 +13,7 @@ cue names (``share_of``). A number with no role, one out of its role's range, or
 from __future__ import annotations
 
 import math
+import re
 
 from dlguide.rules_schema import Question
 from dlguide.words import Phrase, Text, phrase
@@ -23,6 +24,24 @@ _SMALL = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six"
           "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _MAGNITUDES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "k": 1e3, "m": 1e6, "mm": 1e6,
                "b": 1e9, "bn": 1e9, "mil": 1e6, "mln": 1e6}
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(%|k|mm|m|bn|b)?")
+
+
+def amount(text: str) -> float | None:
+    """A number as a flag or an answers file gives it: '800', '1,000', '1.5k', '2M', '3bn', '10%' (0.1).
+
+    The one reading of a number with a magnitude suffix: ``--samples 2k`` and "2k photos" use the same
+    suffixes (``_MAGNITUDES``). None when ``text`` is not such a number.
+    """
+    match = _AMOUNT.fullmatch(text.strip().lower().replace("_", "").replace(",", ""))
+    if not match:
+        return None
+    number, suffix = float(match.group(1)), match.group(2)
+    if suffix == "%":
+        return number / 100
+    return number * _MAGNITUDES[suffix] if suffix else number
+
+
 _VAGUE = {("a", "few"): 3, ("a", "couple", "of"): 2, ("a", "couple"): 2, ("couple", "of"): 2, ("several",): 5,
           ("a", "dozen"): 12, ("dozens", "of"): 50, ("a", "handful", "of"): 5, ("tens", "of"): 30,
           ("hundreds", "of"): 300, ("thousands", "of"): 3000, ("millions", "of"): 3e6, ("billions", "of"): 3e9,

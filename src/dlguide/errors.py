@@ -2,10 +2,14 @@
 
 Library code raises these; only the CLI boundary (``dlguide.cli``) turns them into a one-line message
 and an exit code. Each subclass says when it is raised, so a reader can find every failure a user can
-meet by reading this file.
+meet by reading this file. The did-you-mean of an unknown name (``closest``) is here too, one
+implementation for families, choices, questions and rule names.
 """
 
 from __future__ import annotations
+
+import difflib
+import re
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
@@ -53,6 +57,22 @@ class UnknownNameError(UsageError):
         self.name = name
         self.known = known
         self.suggestions = suggestions
+
+
+def normalise(name: str) -> str:
+    """Fold a user-typed name so 'Transfer Learning', 'transfer-learning' and 'transfer_learning' match."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def closest(name: str, spellings: dict[str, str], n: int) -> list[str]:
+    """Did-you-mean: what the ``n`` folded spellings nearest to ``name`` stand for, each named once."""
+    close = difflib.get_close_matches(normalise(name), list(spellings), n=n, cutoff=0.6)
+    return list(dict.fromkeys(spellings[spelling] for spelling in close))
+
+
+def closest_name(name: str, names, n: int) -> list[str]:
+    """Did-you-mean among plain ``names`` (choice or question ids, answers), folded as ``closest`` folds."""
+    return closest(name, {normalise(str(known)): str(known) for known in names}, n)
 
 
 class KnowledgeError(DlguideError):

@@ -17,7 +17,6 @@ reads knowledge skips parsing and validation when nothing changed: start-up time
 
 from __future__ import annotations
 
-import difflib
 import os
 import pickle
 import re
@@ -29,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from dlguide.errors import KnowledgeError, UnknownNameError, UsageError
+from dlguide.errors import KnowledgeError, UnknownNameError, UsageError, closest, normalise
 from dlguide.schema import Family, Technique
 
 
@@ -50,17 +49,6 @@ def resolve_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The folder to read: ``--kb`` first, then ``$DLGUIDE_KB``, then the built-in one."""
     chosen = explicit or os.environ.get(ENV_VAR) or None
     return Path(chosen).expanduser() if chosen else builtin_dir()
-
-
-def normalise(name: str) -> str:
-    """Fold a user-typed name so 'Transfer Learning', 'transfer-learning' and 'transfer_learning' match."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-def closest(name: str, spellings: dict[str, str], n: int) -> list[str]:
-    """Did-you-mean: what the ``n`` folded spellings nearest to ``name`` stand for, each named once."""
-    close = difflib.get_close_matches(normalise(name), list(spellings), n=n, cutoff=0.6)
-    return list(dict.fromkeys(spellings[spelling] for spelling in close))
 
 
 @dataclass

@@ -15,7 +15,6 @@ injected (``Prompter``) so tests drive it; ``dlguide.prompter.TerminalPrompter``
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -24,12 +23,12 @@ from typing import Any, Callable, Protocol
 
 
 from dlguide.conditions import evaluate, questions_read  # the rules' three-valued logic decides ask_when
-from dlguide.errors import UnknownNameError, UsageError, WriteFailed
+from dlguide.describe_numbers import amount  # one reading of '2k', '1.5M', '10%' for flags and sentences
+from dlguide.errors import UnknownNameError, UsageError, WriteFailed, closest_name
 from dlguide.kb import dump_yaml, read_yaml
 from dlguide.rules_schema import UNKNOWN, Answer, Profile, Question
 
 _DONT_KNOW = {UNKNOWN, "?", "dont-know", "don't know", "dont know", "idk", "none", ""}
-_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
 
 
 class Prompter(Protocol):
@@ -73,7 +72,7 @@ def _choice(question: Question, raw: Any, where: str) -> str:
     if text in ids:
         return text
     # Suggest by spelling, and by meaning: '--data pictures' is a synonym of 'image'.
-    close = difflib.get_close_matches(text, ids, n=2, cutoff=0.6)
+    close = closest_name(text, ids, 2)
     for choice in question.choices:
         if text in choice.synonyms or text.rstrip("s") in choice.synonyms or text == choice.label.lower():
             close.insert(0, choice.id)
@@ -110,15 +109,7 @@ def _to_number(raw: Any) -> float | None:
             return float(raw)
         except OverflowError:  # an int from YAML with hundreds of digits
             return math.inf
-    text = str(raw).strip().lower().replace("_", "").replace(",", "")
-    match = re.fullmatch(r"(\d+(?:\.\d+)?|\.\d+)\s*(%|k|m|b)?", text)
-    if not match:
-        return None
-    number = float(match.group(1))
-    suffix = match.group(2)
-    if suffix == "%":
-        return number / 100
-    return number * _SUFFIX[suffix] if suffix else number
+    return amount(str(raw))
 
 
 def _range_words(question: Question) -> str:
@@ -156,7 +147,7 @@ def read_answers(path: Path, questions: dict[str, Question]) -> dict[str, Answer
     for key, raw in data.items():
         qid = str(key).replace("-", "_")
         if qid not in questions:
-            close = difflib.get_close_matches(qid, list(questions), n=1)
+            close = closest_name(qid, questions, 1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UsageError(f"{path}: field {key!r}: unknown question{hint} (known: {', '.join(questions)})")
         answers[qid] = parse_answer(questions[qid], raw, source=f"{path}: field {key!r}")
@@ -189,7 +180,7 @@ def parse_set(items: list[str], questions: dict[str, Question]) -> dict[str, Any
         if not sep or not qid:
             raise UsageError(f"--set {item!r}: expected ID=VALUE, e.g. --set data=image (questions: {', '.join(questions)})")
         if qid not in questions:
-            raise UnknownNameError("question in --set:", qid, list(questions), difflib.get_close_matches(qid, list(questions), n=1))
+            raise UnknownNameError("question in --set:", qid, list(questions), closest_name(qid, questions, 1))
         if questions[qid].kind == "multi":
             raw.setdefault(qid, []).extend(v for v in re.split(r"[,\s]+", value) if v)
         else:

@@ -24,11 +24,12 @@ def trait_bar(level: int) -> str:
     return "■" * level + "□" * (5 - level)
 
 
-def _heading(title: str) -> Text:
+def heading(title: str) -> Text:
+    """A section title of a card, comparison or recommendation."""
     return Text(f"\n{title}", style="bold cyan")
 
 
-def _bullets(items: list[str | tuple[str, str]]) -> Table:
+def bullets(items: list[str | tuple[str, str]]) -> Table:
     """A hanging-indent list; a (name, text) pair shows its name in bold."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=1, no_wrap=True)
@@ -107,64 +108,64 @@ def card(kb: KnowledgeBase, entry_id: str) -> RenderableType:
     ]
     if entry.aliases:
         parts.append(Text.assemble(("also known as: ", "dim"), ", ".join(entry.aliases)))
-    parts += [_heading("What it is"), Text(entry.what_it_is)]
+    parts += [heading("What it is"), Text(entry.what_it_is)]
     if isinstance(entry, Family):
         parts += _family_sections(kb, entry_id, entry)
     else:
         parts += _technique_sections(kb, entry)
-    parts += [_heading("References"), _bullets([f"{r.title} ({r.source})" for r in entry.references])]
+    parts += [heading("References"), bullets([f"{r.title} ({r.source})" for r in entry.references])]
     return Group(*parts)
 
 
 def _family_sections(kb: KnowledgeBase, family_id: str, family: Family) -> list[RenderableType]:
     parts: list[RenderableType] = []
     if family.variants:
-        parts += [_heading("Variants"), _bullets([(v.name, v.description) for v in family.variants])]
+        parts += [heading("Variants"), bullets([(v.name, v.description) for v in family.variants])]
     parts += [
-        _heading("Key components"),
-        _bullets([(c.name, c.description) for c in family.key_components]),
-        _heading("When to use"),
-        _bullets(list(family.when_to_use)),
-        _heading("When not to use"),
-        _bullets([_alternative_text(kb, alt.situation, alt.instead, alt.other_tools) for alt in family.when_not_to_use]),
-        _heading("Strengths"),
-        _bullets(list(family.strengths)),
-        _heading("Applications"),
-        _bullets(list(family.applications)),
-        _heading("Challenges"),
-        _bullets([(c.name, c.description) for c in family.challenges]),
-        _heading("Example scenario"),
+        heading("Key components"),
+        bullets([(c.name, c.description) for c in family.key_components]),
+        heading("When to use"),
+        bullets(list(family.when_to_use)),
+        heading("When not to use"),
+        bullets([_alternative_text(kb, alt.situation, alt.instead, alt.other_tools) for alt in family.when_not_to_use]),
+        heading("Strengths"),
+        bullets(list(family.strengths)),
+        heading("Applications"),
+        bullets(list(family.applications)),
+        heading("Challenges"),
+        bullets([(c.name, c.description) for c in family.challenges]),
+        heading("Example scenario"),
         Text(family.example_scenario),
-        _heading("Example projects"),
-        _bullets(list(family.example_projects)),
+        heading("Example projects"),
+        bullets(list(family.example_projects)),
     ]
     if family.preferred_over:
         parts += [
-            _heading(f"Choose {family.short} over ..."),
-            _bullets([(_entry_ref(kb, other), when) for other, when in family.preferred_over.items()]),
+            heading(f"Choose {family.short} over ..."),
+            bullets([(_entry_ref(kb, other), when) for other, when in family.preferred_over.items()]),
         ]
-    parts += [_heading("Traits"), _trait_grid(family), Text(TRAIT_KEY, style="dim")]
-    parts += [_heading("At a glance"), _bullets([(ASPECTS[k], getattr(family.aspects, k)) for k in ASPECTS])]
+    parts += [heading("Traits"), _trait_grid(family), Text(TRAIT_KEY, style="dim")]
+    parts += [heading("At a glance"), bullets([(ASPECTS[k], getattr(family.aspects, k)) for k in ASPECTS])]
     tries = [f"dlguide compare {family_id} <other>"]
     if family.demo:
         tries = [f"dlguide run-demo {family_id}", f"dlguide scaffold {family_id}", *tries]
-    parts += [_heading("Try it"), _bullets(tries)]
+    parts += [heading("Try it"), bullets(tries)]
     return parts
 
 
 def _technique_sections(kb: KnowledgeBase, technique: Technique) -> list[RenderableType]:
     return [
-        _heading("Key components"),
-        _bullets([(c.name, c.description) for c in technique.key_components]),
-        _heading("When to use"),
-        _bullets(list(technique.when_to_use)),
-        _heading("When not to use"),
-        _bullets(list(technique.when_not_to_use)),
-        _heading("Used with"),
+        heading("Key components"),
+        bullets([(c.name, c.description) for c in technique.key_components]),
+        heading("When to use"),
+        bullets(list(technique.when_to_use)),
+        heading("When not to use"),
+        bullets(list(technique.when_not_to_use)),
+        heading("Used with"),
         Text(", ".join(_entry_ref(kb, f) for f in technique.applies_to)),
-        _heading("Applications"),
-        _bullets(list(technique.applications)),
-        _heading("Example scenario"),
+        heading("Applications"),
+        bullets(list(technique.applications)),
+        heading("Example scenario"),
         Text(technique.example_scenario),
     ]
 
@@ -244,7 +245,7 @@ def comparison(result: Comparison) -> RenderableType:
     for row in result.aspects:
         table.add_row(row.label, *row.values)
     name_of = dict(zip(result.families, result.names))
-    preferences = _bullets(
+    preferences = bullets(
         [
             (f"{name_of[p.choose]} over {name_of[p.over]}", p.when or "the knowledge base gives no guidance")
             for p in result.preferences
@@ -257,7 +258,7 @@ def comparison(result: Comparison) -> RenderableType:
         traits.add_column(name, no_wrap=True)
     for row in result.traits:
         traits.add_row(row.label, *[f"{trait_bar(c.level)} {TRAIT_LEVELS[c.level]}" for c in row.values])
-    return Group(table, _heading("When to choose which"), preferences, Text(""), traits)
+    return Group(table, heading("When to choose which"), preferences, Text(""), traits)
 
 
 def comparison_json(result: Comparison) -> dict:

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from dlguide.engine import Result
 from dlguide.ranking import Hit, Ranked
+from dlguide.render import bullets, heading
 
 TOP = 3
 
@@ -74,10 +75,6 @@ def _variant(ranked: Ranked) -> str:
     return f" - try {ranked.variant_name or ranked.variant}" if ranked.variant else ""
 
 
-def _heading(title: str) -> Text:
-    return Text(f"\n{title}", style="bold cyan")
-
-
 def _hits(ranked: Ranked) -> Table:
     """Reasons (+) and cautions (-) with a hanging indent, each tagged with its rule and points."""
     grid = Table.grid(padding=(0, 1))
@@ -119,25 +116,16 @@ def to_rich(result: Result, *, explain: bool = False) -> Group:
                           _held_back_by(ranked))
         parts += [Text(""), table]
     if result.advice:
-        parts.append(_heading("Advice"))
-        parts.append(_bullet_list([f"{a.text}" + (f" (dlguide show {a.see})" if a.see else "") for a in result.advice]))
+        parts.append(heading("Advice"))
+        parts.append(bullets([f"{a.text}" + (f" (dlguide show {a.see})" if a.see else "") for a in result.advice]))
     if result.changes:
-        parts.append(_heading(f"What would change the answer (now: {result.ranking[0].short})"))
-        parts.append(_bullet_list([change.text for change in result.changes]))
-    parts.append(_heading("Next steps"))
+        parts.append(heading(f"What would change the answer (now: {result.ranking[0].short})"))
+        parts.append(bullets([change.text for change in result.changes]))
+    parts.append(heading("Next steps"))
     parts += [Text(f"  $ {step}") for step in result.next_steps]
     if explain:
         parts += [Text(""), _trace_table(result)]
     return Group(*parts)
-
-
-def _bullet_list(items: list[str]) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=1, no_wrap=True)
-    grid.add_column(ratio=1)
-    for item in items:
-        grid.add_row("•", item)
-    return grid
 
 
 def _trace_table(result: Result) -> Table:
