@@ -36,7 +36,7 @@ def run_once(family: str, args: list[str], workdir: Path) -> dict:
     """One demo in a fresh process: its JSON result plus wall seconds and peak memory in MiB."""
     command = [sys.executable, str(BASE.demo_file(family)), "--json", *args]
     if family in GENERATIVE:
-        command += ["--png", str(workdir / f"{family}.png")]
+        command += ["--png", str(workdir / f"{family}.png"), "--force"]  # the benchmark's own scratch file, rewritten per seed
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=workdir)
     out = process.stdout.read()
