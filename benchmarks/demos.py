@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dlguide import kb
+from dlguide.catalogue import kb
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = kb.load(kb.builtin_dir())  # the registry: every family whose YAML names a demo

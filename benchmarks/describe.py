@@ -24,11 +24,11 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402 - the loader next to this file
 
-from dlguide import engine  # noqa: E402
-from dlguide import kb as knowledge  # noqa: E402
-from dlguide.describe import understand  # noqa: E402
-from dlguide.questionnaire import parse_answer  # noqa: E402
-from dlguide.rules_schema import Profile  # noqa: E402
+from dlguide.advisor import engine  # noqa: E402
+from dlguide.advisor.describe import understand  # noqa: E402
+from dlguide.advisor.questionnaire import parse_answer  # noqa: E402
+from dlguide.catalogue import kb as knowledge  # noqa: E402
+from dlguide.rules.rules_schema import Profile  # noqa: E402
 
 BARS = {"data and task right": 0.90, "data or task missing": 0.05, "top-1 accepted": 0.85}
 

@@ -10,7 +10,7 @@ import importlib.util
 
 import pytest
 
-from dlguide import kb
+from dlguide.catalogue import kb
 from dlguide.demos import runner
 
 BASE = kb.load(kb.builtin_dir())

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import textwrap
 
-from dlguide import consistency
-from dlguide import kb as knowledge
+from dlguide.catalogue import consistency
+from dlguide.catalogue import kb as knowledge
 
 
 def _add_rule(root, text: str) -> None:

@@ -1,10 +1,10 @@
-"""The rule language (dlguide.conditions): Kleene's three-valued logic, the walks, the checks."""
+"""The rule language (dlguide.rules.conditions): Kleene's three-valued logic, the walks, the checks."""
 
 from __future__ import annotations
 
-from dlguide import conditions
-from dlguide import kb as knowledge
-from dlguide.rules_schema import All, Any_, Condition, Not, Profile
+from dlguide.catalogue import kb as knowledge
+from dlguide.rules import conditions
+from dlguide.rules.rules_schema import All, Any_, Condition, Not, Profile
 
 PROFILE = Profile(answers={"data": "image", "samples": 800})
 KNOWN_FALSE = Condition(question="data", op="eq", value="text")

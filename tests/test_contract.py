@@ -1,4 +1,4 @@
-"""Every ``--json`` output and every JSON error fits the one envelope of ``dlguide.contract``.
+"""Every ``--json`` output and every JSON error fits the one envelope of ``dlguide.rendering.contract``.
 
 Each case runs a real command with ``--json`` and validates all of stdout against the model its
 ``command`` names (or the error model), so a key added, renamed or dropped anywhere fails here.
@@ -10,7 +10,7 @@ import importlib.util
 
 import pytest
 
-from dlguide import contract
+from dlguide.rendering import contract
 
 NUMPY = importlib.util.find_spec("numpy") is not None
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dlguide import kb as knowledge
-from dlguide.describe import understand
+from dlguide.advisor.describe import understand
+from dlguide.catalogue import kb as knowledge
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +186,7 @@ def test_boxes_are_for_pictures_only(questions):
 
 
 def test_stemmer_keeps_words_that_only_look_derived():
-    from dlguide.words import same, stem
+    from dlguide.advisor.words import same, stem
 
     assert len({stem(w) for w in ("label", "labels", "labeled", "labelled", "labeling", "labelling")}) == 1
     assert len({stem(w) for w in ("generate", "generates", "generated", "generation", "generator", "generative")}) == 1
@@ -332,7 +332,7 @@ def test_shape_and_goal_words(questions, text, question, value):
 
 def test_an_acronym_in_capitals_is_found_only_in_capitals(questions):
     """'CLIP' in questions.yaml is the model; 'a clip' stays a piece of video, 'same' and 'Sam' are not SAM."""
-    from dlguide.words import Text, phrase
+    from dlguide.advisor.words import Text, phrase
 
     clip = phrase("CLIP", 2.0, "embed")
     assert clip.find(Text("we fine-tune CLIP on our photos")) == [(3, 3)]
@@ -373,7 +373,7 @@ def test_vocabulary_classes(questions, text, data, task):
 @pytest.mark.parametrize("written", ["2k", "1.5m", "2mm", "3b", "3bn", "1,200", "40%"])
 def test_a_flag_and_a_sentence_read_a_number_the_same_way(questions, written):
     """One reading of '2k', '3bn', '40%': `--samples 3bn` means what '3bn images' means in --describe."""
-    from dlguide.questionnaire import parse_answer
+    from dlguide.advisor.questionnaire import parse_answer
 
     question = "labeled" if written.endswith("%") else "samples"
     sentence = f"{written} labeled, 500 images" if question == "labeled" else f"{written} images, classify them"

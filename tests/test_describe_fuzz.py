@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlguide import kb as knowledge
-from dlguide.describe import understand
+from dlguide.advisor.describe import understand
+from dlguide.advisor.questionnaire import gather, parse_answer
+from dlguide.catalogue import kb as knowledge
 from dlguide.errors import UsageError
-from dlguide.questionnaire import gather, parse_answer
 
 QUESTIONS = knowledge.load(None).questions
 WORDS = st.sampled_from(["800", "2k", "1.5M", "0", "0.1", "10%", "a tenth", "labeled", "x-rays", "images", "of",

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dlguide import engine, ranking
-from dlguide import kb as knowledge
-from dlguide.rules_schema import Profile
+from dlguide.advisor import engine
+
+from dlguide.catalogue import kb as knowledge
+from dlguide.rules import ranking
+from dlguide.rules.rules_schema import Profile
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -158,7 +160,7 @@ def test_every_family_ranked_deterministically(base):
 
 def test_engine_is_pure():
     """A recommendation loads no CLI, terminal or heavy library, and writes nothing."""
-    probe = ("import sys\nfrom dlguide import engine, kb\nfrom dlguide.rules_schema import Profile\n"
+    probe = ("import sys\nfrom dlguide.advisor import engine\nfrom dlguide.catalogue import kb\nfrom dlguide.rules.rules_schema import Profile\n"
              "engine.recommend(kb.load(), Profile(answers={'data': 'image', 'task': 'classify', 'samples': 800}))\n"
              "sys.stderr.write(repr(sorted(m for m in ('typer', 'click', 'rich', 'torch', 'numpy', 'sklearn') if m in sys.modules)))\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
@@ -166,9 +168,9 @@ def test_engine_is_pure():
 
 
 def test_data_hunger_advice_only_where_data_hungry_families_are_in_play():
-    from dlguide import kb as knowledge
-    from dlguide import engine
-    from dlguide.questionnaire import gather
+    from dlguide.advisor import engine
+    from dlguide.advisor.questionnaire import gather
+    from dlguide.catalogue import kb as knowledge
 
     base = knowledge.load()
 
@@ -183,9 +185,9 @@ def test_data_hunger_advice_only_where_data_hungry_families_are_in_play():
 
 
 def test_what_would_change_prefers_actionable_changes_and_tries_pairs():
-    from dlguide import kb as knowledge
-    from dlguide import engine
-    from dlguide.questionnaire import gather
+    from dlguide.advisor import engine
+    from dlguide.advisor.questionnaire import gather
+    from dlguide.catalogue import kb as knowledge
 
     base = knowledge.load()
     flags = {"data": "image", "task": "classify", "samples": "800", "labeled": "0.1", "seq_len": None,

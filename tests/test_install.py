@@ -35,7 +35,7 @@ def test_installed_package_reads_its_knowledge_from_anywhere(tmp_path: Path):
     assert sorted(f["id"] for f in listed["families"]) == sorted(p.stem for p in (REPO / "knowledge" / "families").glob("*.yaml"))
     card = sh(python, "-m", "dlguide", "show", "lstm", cwd=elsewhere)
     assert "Recurrent" in card
-    location = sh(python, "-c", "import dlguide.kb as k; print(k.builtin_dir())", cwd=elsewhere).strip()
+    location = sh(python, "-c", "import dlguide.catalogue.kb as k; print(k.builtin_dir())", cwd=elsewhere).strip()
     assert str(venv) in location, "the installed package must read its own copy, not the checkout's"
     installed = sh(python, "-m", "pip", "list", "--format=freeze").lower()
     for heavy in ("torch", "torchvision", "scikit-learn"):

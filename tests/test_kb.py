@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dlguide import kb
+from dlguide.catalogue import kb
 from dlguide.errors import KnowledgeError
 
 from conftest import BUILTIN_KB, REPO, run_process

@@ -1,4 +1,4 @@
-"""dlguide.output: a result that cannot be written is an OutputError, a message that cannot be written is
+"""dlguide.rendering.output: a result that cannot be written is an OutputError, a message that cannot be written is
 dropped, so the error path itself never fails. The real streams (/dev/full, >&-, a pipe whose reader left)
 are swept with real processes in test_sweep.py's SHELL_ROWS."""
 
@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from dlguide import output
 from dlguide.errors import OutputError
+from dlguide.rendering import output
 
 
 class Full(io.StringIO):

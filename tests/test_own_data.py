@@ -373,7 +373,7 @@ def test_recommend_prints_and_runs_the_recommended_variant(cli, monkeypatch):
     assert (top["id"], top["variant"]) == ("rnn", "gru")
     assert "dlguide run-demo gru" in document["next_steps"] and "dlguide scaffold gru" in document["next_steps"]
 
-    from dlguide import questionnaire
+    from dlguide.advisor import questionnaire
     from dlguide.commands import recommend
 
     ran = []

@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 import random
 
-from dlguide import kb as knowledge
-from dlguide import ranking
-from dlguide.rules_schema import Profile
-from dlguide.whatif import _probes
+from dlguide.advisor.whatif import _probes
+from dlguide.catalogue import kb as knowledge
+from dlguide.rules import ranking
+from dlguide.rules.rules_schema import Profile
 
 
 def test_rescorer_agrees_with_full_scoring_on_single_and_paired_changes():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dlguide import kb
-from dlguide.schema import ASPECTS, TRAITS
+from dlguide.catalogue import kb
+from dlguide.catalogue.schema import ASPECTS, TRAITS
 
 BASE = kb.load()
 FAMILY_IDS = list(BASE.families)

@@ -158,12 +158,12 @@ def test_save_replaces_an_existing_file_only_with_force_and_never_the_answers_fi
 
 
 def test_the_demo_offer_needs_every_demo_package(monkeypatch):
-    from dlguide import kb as knowledge
+    from dlguide.advisor.engine import recommend as rank
+    from dlguide.catalogue import kb as knowledge
     from dlguide.commands import recommend
     from dlguide.demos import runner
-    from dlguide.engine import recommend as rank
     from dlguide.errors import DEMOS_INSTALL
-    from dlguide.rules_schema import Profile
+    from dlguide.rules.rules_schema import Profile
 
     class Prompter:
         def __init__(self):
@@ -273,7 +273,7 @@ def test_zero_labeled_and_ignored_numbers_are_shown(cli):
 
 
 def test_an_answers_file_over_the_size_limit_is_refused_before_reading(cli, tmp_path, monkeypatch):
-    from dlguide import questionnaire
+    from dlguide.advisor import questionnaire
 
     big = tmp_path / "big.yaml"
     big.write_text("data: image\n" + "# padding\n" * 120_000)

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dlguide import kb, scaffold
+from dlguide.catalogue import kb
+
 from dlguide.demos import runner
+from dlguide.projects import scaffold
 from registry import BASE, DEMO_FAMILIES, needs_demos
 
 DEMOS_DIR = Path(runner.__file__).parent

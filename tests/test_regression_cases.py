@@ -586,7 +586,7 @@ def _number(value: str) -> float | str:
 
 
 def test_table_is_broad_cited_and_without_duplicates():
-    from dlguide import kb as knowledge
+    from dlguide.catalogue import kb as knowledge
 
     kb = knowledge.load(None)
     assert len(CASES) >= 180

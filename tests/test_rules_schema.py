@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dlguide import kb as knowledge
-from dlguide.rules_schema import Condition, Effect, Question
+from dlguide.catalogue import kb as knowledge
+from dlguide.rules.rules_schema import Condition, Effect, Question
 
 GOOD_RULE = {
     "id": "test-rule",

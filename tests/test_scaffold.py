@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dlguide import scaffold
 from dlguide.demos.lpfiles import WriteRefused
+from dlguide.projects import scaffold
 from registry import DEMO_FAMILIES, choice, needs_demos
 FILES = ["demo.py", *scaffold.HELPERS, "README.md", "requirements.txt"]  # the helpers: one list, in scaffold
 

@@ -11,7 +11,7 @@ import stat
 
 import pytest
 
-from dlguide import scaffold
+from dlguide.projects import scaffold
 
 from sweep_support import changed, checksums, make_user_folder
 

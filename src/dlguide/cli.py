@@ -23,11 +23,11 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from dlguide import __version__
-from dlguide import output
 from dlguide.demos.lpfiles import WriteRefused
+from dlguide.rendering import output
 from dlguide.errors import (EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, DlguideError, FileExistsRefusal,
                             OutputError)
-from dlguide.output import emit_json, note
+from dlguide.rendering.output import emit_json, note
 
 # Which module of dlguide.commands registers each command, in --help order. A run builds only the
 # group it invokes: typer parses every registered command's signature on each run, and start-up time

@@ -5,7 +5,7 @@ as everywhere) and hands it, with every remaining option, to the demo runner (``
 which imports the family's demo only then (torch and scikit-learn are heavy, and the reading commands
 must stay fast). A name can stand for demo options (``gru`` for ``--cell gru``: the family's
 ``demo.options``).
-``scaffold ARCH [DIR]`` writes the same demo as a project that needs no dlguide (see dlguide.scaffold).
+``scaffold ARCH [DIR]`` writes the same demo as a project that needs no dlguide (see dlguide.projects.scaffold).
 """
 
 from __future__ import annotations
@@ -47,9 +47,9 @@ def register(app: typer.Typer) -> None:
         kb_dir: KbOption = None,
     ) -> None:
         """Write ARCH's demo as a standalone project: demo.py, its helpers, a README and requirements."""
-        from dlguide import scaffold
         from dlguide.demos import runner
-        from dlguide.output import emit_json, emit_lines
+        from dlguide.projects import scaffold
+        from dlguide.rendering.output import emit_json, emit_lines
 
         choice = runner.choose(arch, kb_dir)
         family_id = choice.family

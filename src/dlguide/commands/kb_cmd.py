@@ -13,10 +13,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from dlguide import kb as knowledge
+from dlguide.catalogue import kb as knowledge
 from dlguide.errors import KnowledgeError, WriteFailed
 from dlguide.options import JsonOption
-from dlguide.output import emit_json, note
+from dlguide.rendering.output import emit_json, note
 
 kb_app = typer.Typer(help="Check or copy a knowledge base.", no_args_is_help=True)
 

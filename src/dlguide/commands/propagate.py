@@ -1,6 +1,6 @@
 """``dlguide propagate``: spread the labels you have over your own embeddings.
 
-Parses the options and hands them to ``dlguide.propagate_run``, which reads the files, runs the engine
+Parses the options and hands them to ``dlguide.projects.propagate_run``, which reads the files, runs the engine
 (``dlguide.demos.lpgraph``) and writes the output CSV; this module prints the summary it returns. numpy,
 scipy and scikit-learn are imported only when the command runs, never when the app is built.
 """
@@ -39,8 +39,8 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, _opt("--force", "Replace an existing output file (never an input).")] = False,
     ) -> None:
         """Spread a few labels over your embeddings: each item gets a label, a confidence and a runner-up."""
-        from dlguide import propagate_run
-        from dlguide.output import emit_json
+        from dlguide.projects import propagate_run
+        from dlguide.rendering.output import emit_json
 
         settings = propagate_run.Settings(embeddings, labels, output, neighbors, alpha, metric, device, engine, folds, id_column, array, force)
         summary = propagate_run.run(settings)

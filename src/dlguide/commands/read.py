@@ -1,7 +1,7 @@
 """The commands that read the knowledge base: ``list``, ``show`` and ``compare``.
 
-They load the knowledge base, ask ``dlguide.compare`` or the knowledge itself for a result and hand it
-to ``dlguide.render`` in the format asked for. Nothing here imports torch or scikit-learn.
+They load the knowledge base, ask ``dlguide.catalogue.compare`` or the knowledge itself for a result and hand it
+to ``dlguide.rendering.render`` in the format asked for. Nothing here imports torch or scikit-learn.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from dlguide import compare as comparing
-from dlguide import kb as knowledge
-from dlguide import render
+from dlguide.catalogue import compare as comparing
+from dlguide.catalogue import kb as knowledge
 from dlguide.options import JsonOption, KbOption, MarkdownOption, output_format
-from dlguide.output import emit, emit_json, emit_markdown
+from dlguide.rendering import render
+from dlguide.rendering.output import emit, emit_json, emit_markdown
 
 
 def _print(command: str, fmt: str, rich_view, json_view, markdown_view) -> None:

@@ -1,8 +1,8 @@
 """The ``recommend`` command: which architecture family fits this data and goal, and why.
 
-Parses the options, lets ``dlguide.questionnaire`` turn flags, an answers file, a sentence and (in a
-terminal) the person's answers into a profile, asks ``dlguide.engine`` for the ranked result and hands it
-to ``dlguide.render_recommend``. Non-interactive runs import nothing heavy: no torch, no scikit-learn.
+Parses the options, lets ``dlguide.advisor.questionnaire`` turn flags, an answers file, a sentence and (in a
+terminal) the person's answers into a profile, asks ``dlguide.advisor.engine`` for the ranked result and hands it
+to ``dlguide.rendering.render_recommend``. Non-interactive runs import nothing heavy: no torch, no scikit-learn.
 """
 
 from __future__ import annotations
@@ -42,11 +42,12 @@ def recommend(
     kb: KbOption = None,
 ) -> int:
     """Recommend an architecture family for your data and goal, with the reasons behind the ranking."""
-    from dlguide import engine, questionnaire, render_recommend
-    from dlguide import kb as knowledge
+    from dlguide.advisor import engine, questionnaire
+    from dlguide.advisor.prompter import TerminalPrompter
+    from dlguide.catalogue import kb as knowledge
     from dlguide.demos.lpfiles import check_file
-    from dlguide.output import emit, emit_json, emit_markdown, note
-    from dlguide.prompter import TerminalPrompter
+    from dlguide.rendering import render_recommend
+    from dlguide.rendering.output import emit, emit_json, emit_markdown, note
 
     fmt = output_format(as_json, as_markdown)
     base = knowledge.load(kb)
@@ -74,7 +75,7 @@ def _flags(params: dict, set_items: list[str], questions: dict) -> tuple[dict, d
     Every option named after a question answers it; ``--set ID=VALUE`` answers any question in
     questions.yaml, new ones too. No question id is written here.
     """
-    from dlguide import questionnaire
+    from dlguide.advisor import questionnaire
 
     flags = {name: value for name, value in params.items() if name in questions}
     flags = {qid: ([p for item in value for p in item.split(",")] if isinstance(value, (list, tuple)) else value)
@@ -88,7 +89,7 @@ def _flags(params: dict, set_items: list[str], questions: dict) -> tuple[dict, d
 
 
 def _offer_demo(prompter, base, top) -> int:
-    from dlguide import questionnaire
+    from dlguide.advisor import questionnaire
     from dlguide.demos.runner import missing_packages, shown_name  # the same check run-demo makes, every package
 
     if not top.has_demo:

@@ -8,7 +8,7 @@ all come through here. The demo's own errors become dlguide's: bad usage exits 2
 unreadable data exits 1.
 
 Unlike the demo files and their helpers, this module is not copied by ``scaffold``: it imports
-``dlguide.kb`` and ``dlguide.errors``, and imports torch only when a demo is run.
+``dlguide.catalogue.kb`` and ``dlguide.errors``, and imports torch only when a demo is run.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from dlguide import kb as knowledge
+from dlguide.catalogue import kb as knowledge
 from dlguide.errors import DEMOS_INSTALL, DataError, DeviceError, FileExistsRefusal, MissingExtraError, UsageError
 
 

@@ -5,7 +5,7 @@ true adds the weights of its ``raise`` effects and takes those of its ``lower`` 
 ``exclude`` sends a family to the bottom with its reason. Conditions use three-valued logic: a
 comparison with an unknown answer is unknown, ``all``/``any``/``not`` follow Kleene's rules, and a rule
 fires only when its condition is true - so not knowing never triggers a rule about what you do not know.
-The conditions themselves are evaluated by ``dlguide.conditions``, the rule language.
+The conditions themselves are evaluated by ``dlguide.rules.conditions``, the rule language.
 A family with a pretrained route for the profile's data and task (its file's ``pretrained`` list) starts
 from that model: effects marked ``from_scratch`` (data hunger) pass it by, the route names its variant,
 and its reasons say which rules were passed by. Ranking is by score, then id; excluded families come last. ``Rescorer`` scores profiles that differ from
@@ -18,8 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from dlguide.conditions import describe, evaluate, questions_read
-from dlguide.rules_schema import Profile, Rule
+from dlguide.rules.conditions import describe, evaluate, questions_read
+from dlguide.rules.rules_schema import Profile, Rule
 
 # The results are plain dataclasses: built here, never parsed from outside, and many per run.
 @dataclass

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dlguide.errors import WriteFailed
 
-DEMOS_DIR = Path(__file__).resolve().parent / "demos"
+DEMOS_DIR = Path(__file__).resolve().parents[1] / "demos"
 HELPERS = ("lpkit.py", "lpdata.py", "lpresult.py", "lpplot.py", "lpfiles.py", "lpgraph.py", "lpknn.py")
 # The pins dlguide itself installs with; a copy keeps them when constraints.txt is not shipped.
 FALLBACK_PINS = {"torch": "torch==2.14.1", "torchvision": "torchvision==0.29.1"}
@@ -119,7 +119,7 @@ class Plan:
 def requirements() -> str:
     """The demo extra's packages (pyproject.toml's ``demos``), with torch and torchvision pinned as in constraints.txt."""
     pins = dict(FALLBACK_PINS)
-    constraints = Path(__file__).resolve().parents[2] / "constraints.txt"
+    constraints = Path(__file__).resolve().parents[3] / "constraints.txt"
     if constraints.is_file():
         for line in constraints.read_text(encoding="utf-8").splitlines():
             name = line.split("#")[0].strip().split("==")[0].strip()

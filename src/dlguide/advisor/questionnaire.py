@@ -10,7 +10,7 @@ length for images) and were dropped. What is still open is asked one question at
 5") when the run is interactive, skipping questions that do not apply (``ask_when``); an unsure reading
 of the sentence is offered as its question's default. Otherwise, and when input ends (Ctrl-D), open
 questions take "unknown", except required ones, whose absence is a usage error. The prompt function is
-injected (``Prompter``) so tests drive it; ``dlguide.prompter.TerminalPrompter`` is the real one.
+injected (``Prompter``) so tests drive it; ``dlguide.advisor.prompter.TerminalPrompter`` is the real one.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 
-from dlguide.conditions import evaluate, questions_read  # the rules' three-valued logic decides ask_when
-from dlguide.describe_numbers import amount  # one reading of '2k', '1.5M', '10%' for flags and sentences
+from dlguide.advisor.describe_numbers import amount  # one reading of '2k', '1.5M', '10%' for flags and sentences
+from dlguide.catalogue.kb import dump_yaml, read_yaml
 from dlguide.errors import UnknownNameError, UsageError, WriteFailed, closest_name
-from dlguide.kb import dump_yaml, read_yaml
-from dlguide.rules_schema import UNKNOWN, Answer, Profile, Question
+from dlguide.rules.conditions import evaluate, questions_read  # the rules' three-valued logic decides ask_when
+from dlguide.rules.rules_schema import UNKNOWN, Answer, Profile, Question
 
 _DONT_KNOW = {UNKNOWN, "?", "dont-know", "don't know", "dont know", "idk", "none", ""}
 
@@ -225,7 +225,7 @@ def gather(
     if prompter is None:
         _require(questions, answers, describe, "give them as flags, or run in a terminal to be asked")
         return _finish(questions, gathered, tell)
-    from dlguide.prompter import InputEnded
+    from dlguide.advisor.prompter import InputEnded
 
     try:
         return _finish(questions, _ask_open(questions, answers, gathered, prompter, guesses), tell)
@@ -237,8 +237,8 @@ def gather(
 
 
 def _read_sentence(text: str, questions: dict[str, Question], answers: dict[str, Answer]):
-    """Put what ``text`` says into ``answers``; return the reading (``dlguide.describe.Understood``)."""
-    from dlguide.describe import understand  # stems its cues; only --describe needs them
+    """Put what ``text`` says into ``answers``; return the reading (``dlguide.advisor.describe.Understood``)."""
+    from dlguide.advisor.describe import understand  # stems its cues; only --describe needs them
 
     found = understand(text, questions)
     for qid, value in found.answers.items():

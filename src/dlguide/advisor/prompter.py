@@ -1,4 +1,4 @@
-"""The real terminal behind ``dlguide.questionnaire``: arrow-key menus, typed numbers, yes/no.
+"""The real terminal behind ``dlguide.advisor.questionnaire``: arrow-key menus, typed numbers, yes/no.
 
 Menus are drawn on stderr so stdout stays clean, in cbreak mode with arrow keys where the terminal can
 move its cursor; where it cannot (no termios, stdin or stderr not a terminal, ``TERM=dumb``) they become
@@ -15,7 +15,7 @@ import re
 import shutil
 import sys
 
-from dlguide.rules_schema import UNKNOWN, Answer, Question
+from dlguide.rules.rules_schema import UNKNOWN, Answer, Question
 
 _UP, _DOWN = ("\x1b[A", "k"), ("\x1b[B", "j")
 

@@ -2,7 +2,7 @@
 
 The engine is ``dlguide.demos.lpgraph``; ``engine="sklearn"`` runs scikit-learn's kNN ``LabelSpreading``
 on the same prepared embeddings instead, as the reference to compare with. The result is one summary
-dict (the ``--json`` contract: ``dlguide.contract.PropagateDocument``) that ``text`` turns into lines for a person.
+dict (the ``--json`` contract: ``dlguide.rendering.contract.PropagateDocument``) that ``text`` turns into lines for a person.
 Progress goes to stderr: a percentage redrawn in place on a terminal, a line per phase otherwise.
 numpy, scipy and scikit-learn are imported only inside ``run``.
 """
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from dlguide import propagate_io as io
 from dlguide.errors import DEMOS_INSTALL, DataError, DeviceError, MissingExtraError, UsageError
-from dlguide.output import note
+from dlguide.projects import propagate_io as io
+from dlguide.rendering.output import note
 
 
 

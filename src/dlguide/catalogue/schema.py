@@ -3,8 +3,8 @@
 These models are the contract of every file under ``knowledge/families/`` and ``knowledge/techniques/``.
 Unknown keys are errors (``extra="forbid"``), closed sets are ``Literal``s, and every field carries a
 description that doubles as documentation for anyone writing their own knowledge file. The models of the
-recommender's questions and rules live in ``dlguide.rules_schema``; checks that span files (a name that
-must exist elsewhere, a duplicate alias) live in ``dlguide.kb``.
+recommender's questions and rules live in ``dlguide.rules.rules_schema``; checks that span files (a name that
+must exist elsewhere, a duplicate alias) live in ``dlguide.catalogue.kb``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from dlguide.rules.rules_schema import Strict  # one base for every knowledge model: unknown keys are errors, models immutable
 
 ASPECTS: dict[str, str] = {
     "primary_use_case": "Primary use case",
@@ -42,12 +44,6 @@ TRAITS: dict[str, str] = {
 """The ordinal traits every family is rated on, with their display labels."""
 
 TRAIT_LEVELS: dict[int, str] = {1: "very low", 2: "low", 3: "medium", 4: "high", 5: "very high"}
-
-
-class Strict(BaseModel):
-    """Base of every knowledge model: unknown keys are errors and the models are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Reference(Strict):

@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from dlguide.conditions import evaluate, numbers_compared
-from dlguide.ranking import Rescorer
-from dlguide.rules_schema import Profile, Question
+from dlguide.rules.conditions import evaluate, numbers_compared
+from dlguide.rules.ranking import Rescorer
+from dlguide.rules.rules_schema import Profile, Question
 
 _MAX_CHANGES = 3
 

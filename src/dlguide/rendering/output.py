@@ -108,7 +108,7 @@ def _speaks_unicode(stream: Any) -> bool:
 
 
 def emit_json(command: str, payload: dict) -> None:
-    """Print one JSON document on stdout, ``payload`` in the envelope of ``dlguide.contract``: the whole of
+    """Print one JSON document on stdout, ``payload`` in the envelope of ``dlguide.rendering.contract``: the whole of
     stdout for a --json run.
 
     Non-ASCII text is written as is to a UTF-8 stdout and as \\u escapes to any other, so the JSON
@@ -116,7 +116,7 @@ def emit_json(command: str, payload: dict) -> None:
     """
     import json  # only the runs that write JSON pay for it
 
-    from dlguide.contract import envelope
+    from dlguide.rendering.contract import envelope
 
     payload = envelope(command, payload)
     with _writing():

@@ -16,8 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from dlguide import conditions
-from dlguide.rules_schema import (
+from dlguide.rules import conditions
+from dlguide.rules.rules_schema import (
     Question,
     QuestionsFile,
     Rule,
@@ -32,7 +32,7 @@ def load(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any], v
     """The questions (by id) and rules of ``kb``'s folder, checked against its families, or (None, None)
     when the folder has none or they are invalid; breadcrumbs for anything invalid go to ``problems``.
 
-    ``read_yaml`` and ``validate_model`` are ``dlguide.kb``'s (passed in: kb imports this module, never
+    ``read_yaml`` and ``validate_model`` are ``dlguide.catalogue.kb``'s (passed in: kb imports this module, never
     the other way round); the knowledge base is read, never written.
     """
     questions_path, rules_path = kb.root / QUESTIONS_FILE, kb.root / RULES_FILE

@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 import re
 
-from dlguide.rules_schema import Question
-from dlguide.words import Phrase, Text, phrase
+from dlguide.advisor.words import Phrase, Text, phrase
+from dlguide.rules.rules_schema import Question
 
 # English quantity words: language, not knowledge about any question.
 _SMALL = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

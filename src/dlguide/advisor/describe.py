@@ -16,7 +16,7 @@ in ``reading``, which words around a number give it that role. This module only 
 - a choice with ``outranks`` takes the evidence of its parts where it is named itself (video frames);
 - a choice with ``several_of`` wins when two of those choices are each named ("photos and their captions");
   a choice with ``applies_when`` is never picked where its condition on earlier answers is false;
-- numbers take the role their neighbouring words give them (``dlguide.describe_numbers``).
+- numbers take the role their neighbouring words give them (``dlguide.advisor.describe_numbers``).
 
 It returns the answers, the words each came from, which readings are unsure and which numbers were
 ignored and why. It never asks and never fails: what it cannot tell stays open.
@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from dlguide.describe_numbers import Quantity, compile_cues, quantities, roles
-from dlguide.rules_schema import Profile, Question
-from dlguide.words import Phrase, Text, cached_stems, phrase
+from dlguide.advisor.describe_numbers import Quantity, compile_cues, quantities, roles
+from dlguide.advisor.words import Phrase, Text, cached_stems, phrase
+from dlguide.rules.rules_schema import Profile, Question
 
 SYNONYM, NAME, HINT = 3.0, 2.0, 1.0
 HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
@@ -289,7 +289,7 @@ def _barred(question: Question, found: Understood) -> set[str]:
     barred = set()
     for choice in question.choices:
         if choice.applies_when is not None:
-            from dlguide.conditions import evaluate  # the rules' three-valued logic: unknown keeps the choice
+            from dlguide.rules.conditions import evaluate  # the rules' three-valued logic: unknown keeps the choice
 
             if evaluate(choice.applies_when, Profile(answers=dict(found.answers)))[0] is False:
                 barred.add(choice.id)

@@ -1,7 +1,7 @@
 """The recommender's engine: a profile and the knowledge base's rules in, a ranked, explained result out.
 
-Pure: no I/O, no printing, no typer, rich or torch. ``dlguide.ranking`` scores and ranks the families
-with the rules; ``dlguide.whatif`` finds the nearest changes that would put another family first; this
+Pure: no I/O, no printing, no typer, rich or torch. ``dlguide.rules.ranking`` scores and ranks the families
+with the rules; ``dlguide.advisor.whatif`` finds the nearest changes that would put another family first; this
 module puts them together with the variants, the advice of the rules that fired, the full trace (for
 ``--explain``: each rule, fired or not, and the condition that failed) and the next commands to run.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dlguide.advisor.whatif import Change, nearest_changes
 from dlguide.errors import KnowledgeError
-from dlguide.ranking import AdviceItem, Ranked, TraceEntry, rank
-from dlguide.rules_schema import UNKNOWN, Profile, Question
-from dlguide.whatif import Change, nearest_changes
+from dlguide.rules.ranking import AdviceItem, Ranked, TraceEntry, rank
+from dlguide.rules.rules_schema import UNKNOWN, Profile, Question
 
 
 @dataclass

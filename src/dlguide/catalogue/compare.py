@@ -2,16 +2,16 @@
 
 The result holds everything ``dlguide compare`` shows, in the order it shows it: the chosen aspects of
 seed 002's table as rows with one cell per family, then for every ordered pair "choose A over B when ...",
-then the traits. The renderers in ``dlguide.render`` turn it into a table, JSON or Markdown.
+then the traits. The renderers in ``dlguide.rendering.render`` turn it into a table, JSON or Markdown.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from dlguide.catalogue.kb import KnowledgeBase
+from dlguide.catalogue.schema import ASPECTS, TRAITS
 from dlguide.errors import UnknownNameError, UsageError, closest, normalise
-from dlguide.kb import KnowledgeBase
-from dlguide.schema import ASPECTS, TRAITS
 
 
 class Result(BaseModel):

@@ -12,16 +12,16 @@ Two kinds of contradiction, each reported as a breadcrumb naming the file and th
 Both are found by sweeping profiles rather than by reasoning over the conditions: every data and task,
 with every other answer the rule reads taken at each side of every threshold some rule compares it with
 (and unknown). The advice check also sweeps the size and the compute, which move the ranking most. Pure:
-no I/O; ``dlguide.kb`` calls ``problems`` once the knowledge base has loaded.
+no I/O; ``dlguide.catalogue.kb`` calls ``problems`` once the knowledge base has loaded.
 """
 
 from __future__ import annotations
 
 import itertools
 
-from dlguide.conditions import evaluate, numbers_compared, questions_read
-from dlguide.ranking import contribution, order, routes, rule_reads
-from dlguide.rules_schema import UNKNOWN, Profile
+from dlguide.rules.conditions import evaluate, numbers_compared, questions_read
+from dlguide.rules.ranking import contribution, order, routes, rule_reads
+from dlguide.rules.rules_schema import UNKNOWN, Profile
 
 TOP = 3
 """Advice may only steer towards a family that the same profile ranks this high or higher."""

@@ -1,13 +1,13 @@
 """The rule language: evaluate, walk and check the condition trees of rules and questions.
 
 A condition tree is ``all``/``any``/``not`` over leaves ``{question, op, value}`` with a closed set of
-operators (``dlguide.rules_schema``). Truth is three-valued: a comparison with an unknown answer is
+operators (``dlguide.rules.rules_schema``). Truth is three-valued: a comparison with an unknown answer is
 unknown, ``all``/``any``/``not`` follow Kleene's rules, and whoever asks decides what unknown means (a rule
 fires only when its ``when`` is true; a question is asked only when its ``ask_when`` is true). The
 ranking, the what-if search, the questionnaire's ``ask_when``, the knowledge base's validation and its
 consistency checks all come here; no other module walks a tree or evaluates a leaf.
 
-Pure: imports only ``dlguide.rules_schema`` and the standard library.
+Pure: imports only ``dlguide.rules.rules_schema`` and the standard library.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional
 
 from dlguide.errors import closest_name
-from dlguide.rules_schema import OPERATORS_BY_KIND, UNKNOWN, All, Any_, Condition, Not, Profile, Question
+from dlguide.rules.rules_schema import OPERATORS_BY_KIND, UNKNOWN, All, Any_, Condition, Not, Profile, Question
 
 _SYMBOLS = {"eq": "=", "ne": "!=", "in": "in", "not_in": "not in", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _COMPARE = {

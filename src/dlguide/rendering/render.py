@@ -3,7 +3,7 @@
 Every function here takes a model that a library module built and returns something to print; only the
 CLI prints. The rich layouts are made for an 80-column terminal: bullets hang, long cells wrap, and
 trait levels are drawn as small bars so they read at a glance. The JSON views are the bodies of the
-documents; ``dlguide.contract`` wraps them in the versioned envelope and declares their shape.
+documents; ``dlguide.rendering.contract`` wraps them in the versioned envelope and declares their shape.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from dlguide.compare import Comparison
-from dlguide.kb import KnowledgeBase
-from dlguide.schema import ASPECTS, TRAIT_LEVELS, TRAITS, Family, Technique
+from dlguide.catalogue.compare import Comparison
+from dlguide.catalogue.kb import KnowledgeBase
+from dlguide.catalogue.schema import ASPECTS, TRAIT_LEVELS, TRAITS, Family, Technique
 
 TRAIT_KEY = "Lower is better for data hunger and compute cost; higher is better for the rest."
 

@@ -62,9 +62,9 @@ class ListDocument(Document):
 
 
 class ShowDocument(Document):
-    """A family's or technique's file as ``dlguide.schema`` declares it, with its ``id``."""
+    """A family's or technique's file as ``dlguide.catalogue.schema`` declares it, with its ``id``."""
 
-    model_config = ConfigDict(extra="allow")  # the entry's own fields: dlguide.schema.Family / Technique
+    model_config = ConfigDict(extra="allow")  # the entry's own fields: dlguide.catalogue.schema.Family / Technique
     command: Literal["show"]
     id: str
     kind: Literal["family", "technique"]
@@ -141,7 +141,7 @@ class ValidateDocument(Document):
 
 
 class PropagateDocument(Document):
-    model_config = ConfigDict(extra="allow")  # dlguide.propagate_run's summary: counts, timings, estimate
+    model_config = ConfigDict(extra="allow")  # dlguide.projects.propagate_run's summary: counts, timings, estimate
     command: Literal["propagate"]
     embeddings: str
     labels: str

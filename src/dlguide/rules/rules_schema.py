@@ -4,7 +4,7 @@
 errors, closed sets (question kinds, operators, effect actions) are ``Literal``s, and each field has a
 description that doubles as documentation for anyone writing their own rules. Checks that need more than
 one file (a rule naming a family, a question or an answer value that must exist) live in
-``dlguide.recommender_data``; evaluating rules lives in ``dlguide.engine``.
+``dlguide.catalogue.recommender_data``; evaluating rules lives in ``dlguide.advisor.engine``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from dlguide.schema import Strict  # one base for every knowledge model: unknown keys are errors, models immutable
+
+class Strict(BaseModel):
+    """Base of every knowledge model (these and ``dlguide.catalogue.schema``'s): unknown keys are errors and the
+    models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
 
 UNKNOWN = "unknown"
 """The "I don't know" answer every question accepts; rules treat it as no information."""
@@ -351,7 +357,7 @@ class Profile:
     """A user's answers, by question id; a question missing here or answered 'unknown' is unknown.
 
     A plain dataclass, not a model: every value was already checked against its question (choices,
-    ranges) by ``dlguide.questionnaire.parse_answer``, and the "what would change" search builds
+    ranges) by ``dlguide.advisor.questionnaire.parse_answer``, and the "what would change" search builds
     hundreds of profiles per run, where validating each again would only cost start-up time.
     """
 

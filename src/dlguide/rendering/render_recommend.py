@@ -1,7 +1,7 @@
 """Turn a recommender ``Result`` into what a person or a program reads: rich, JSON or Markdown.
 
-Decides nothing: every score, reason, variant and piece of advice comes from ``dlguide.engine``. The
-JSON form is the body of a contract (``dlguide.contract.RecommendDocument``, inside its envelope):
+Decides nothing: every score, reason, variant and piece of advice comes from ``dlguide.advisor.engine``. The
+JSON form is the body of a contract (``dlguide.rendering.contract.RecommendDocument``, inside its envelope):
 exactly the keys ``profile``, ``recommendations``, ``advice`` and ``next_steps``; each recommendation has ``id``, ``name``, ``score``, ``variant``,
 ``reasons`` and ``cautions`` (sentences), plus ``rank``, ``excluded``, ``variant_name``, ``pretrained``
 (how to start from a pretrained model of the family, or null) and ``rules`` (the ids and weights behind
@@ -17,9 +17,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from dlguide.engine import Result
-from dlguide.ranking import Hit, Ranked
-from dlguide.render import bullets, heading
+from dlguide.advisor.engine import Result
+from dlguide.rendering.render import bullets, heading
+from dlguide.rules.ranking import Hit, Ranked
 
 TOP = 3
 
@@ -52,7 +52,7 @@ def _family(ranked: Ranked, rank: int, result: Result) -> dict[str, Any]:
 
 
 def to_json(result: Result) -> dict[str, Any]:
-    """The --json document's body: exactly four keys (``dlguide.contract`` adds the envelope)."""
+    """The --json document's body: exactly four keys (``dlguide.rendering.contract`` adds the envelope)."""
     return {
         "profile": result.profile,
         "recommendations": [_family(r, i, result) for i, r in enumerate(result.ranking, start=1)],

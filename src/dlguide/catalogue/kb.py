@@ -6,7 +6,7 @@ the built-in one shipped with the package unless ``--kb DIR`` or ``DLGUIDE_KB`` 
 collects every problem it finds (file, item, field path, what was expected) and raises them together as
 one ``KnowledgeError``, so ``dlguide kb validate`` can list them all and every other command can fail
 with the first one in a single line. A knowledge base that loads cleanly is then checked for consistency
-across its files (``dlguide.consistency``: advice against the ranking, rules outside their scope). Name resolution (ids, aliases, did-you-mean) lives here too, because
+across its files (``dlguide.catalogue.consistency``: advice against the ranking, rules outside their scope). Name resolution (ids, aliases, did-you-mean) lives here too, because
 the knowledge base is the registry: there is no second list of families anywhere in Python.
 
 A knowledge base that validated is cached (pickled, under ``$XDG_CACHE_HOME/dlguide``) keyed by every
@@ -28,21 +28,21 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from dlguide.catalogue.schema import Family, Technique
 from dlguide.errors import KnowledgeError, UnknownNameError, UsageError, closest, normalise
-from dlguide.schema import Family, Technique
 
 
 ENV_VAR = "DLGUIDE_KB"
-DEMOS_DIR = Path(__file__).resolve().parent / "demos"
+DEMOS_DIR = Path(__file__).resolve().parents[1] / "demos"
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
 def builtin_dir() -> Path:
     """The knowledge folder shipped with dlguide: inside the installed package, or the repository's."""
-    packaged = Path(__file__).resolve().parent / "knowledge"
+    packaged = Path(__file__).resolve().parents[1] / "knowledge"
     if (packaged / "families").is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "knowledge"
+    return Path(__file__).resolve().parents[3] / "knowledge"
 
 
 def resolve_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -79,7 +79,7 @@ class KnowledgeBase:
 
     @property
     def questions(self) -> Any:
-        """The recommender's questions by id (``dlguide.rules_schema``), or None when the folder has none."""
+        """The recommender's questions by id (``dlguide.rules.rules_schema``), or None when the folder has none."""
         self._unpack()
         return self._questions
 
@@ -90,7 +90,7 @@ class KnowledgeBase:
 
     @property
     def rules(self) -> Any:
-        """The recommender's rules file (``dlguide.rules_schema.RulesFile``), or None when the folder has none."""
+        """The recommender's rules file (``dlguide.rules.rules_schema.RulesFile``), or None when the folder has none."""
         self._unpack()
         return self._rules
 
@@ -203,7 +203,7 @@ def format_validation_error(path: Path, item: str | None, exc: ValidationError) 
         prefix = f"{path}: " + (f"at {item} > " if item else "") + (f"{location}: " if location else "")
         message = error["msg"]
         if error["type"] == "extra_forbidden":
-            message = "unknown field (check the spelling; see the schema in dlguide/schema.py)"
+            message = "unknown field (check the spelling; see the schema in dlguide/catalogue/schema.py)"
         elif error["type"] == "missing":
             message = "required field is missing"
         lines.append(prefix + message)
@@ -349,7 +349,7 @@ def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
     _index_names(root, kb, problems)
     _check_duplicate_ids(root, kb, problems)
     _check_references(root, kb, problems)
-    from dlguide import recommender_data  # the recommender's questions and rules, checked against kb
+    from dlguide.catalogue import recommender_data  # the recommender's questions and rules, checked against kb
 
     kb.questions, kb.rules = recommender_data.load(kb, problems, read_yaml, validate_model)
     _check_consistency(root, kb, problems)
@@ -357,12 +357,15 @@ def collect(root: Path) -> tuple[KnowledgeBase, list[str]]:
 
 
 def _check_consistency(root: Path, kb: KnowledgeBase, problems: list[str]) -> None:
-    """Advice that contradicts the ranking, rules that fire outside their scope (dlguide.consistency)."""
+    """Advice that contradicts the ranking, rules that fire outside their scope (dlguide.catalogue.consistency)."""
     if problems:  # a sweep over a half-loaded knowledge base would only repeat what is already reported
         return
-    from dlguide import consistency
+    from dlguide.catalogue import consistency
 
     problems.extend(consistency.problems(kb, root / "rules.yaml"))
+
+
+_PACKAGE = Path(__file__).parents[1]  # dlguide/: the code that validates is its top level, catalogue/ and rules/
 
 
 def _fingerprint(root: Path) -> str:
@@ -370,7 +373,8 @@ def _fingerprint(root: Path) -> str:
     from dlguide import __version__
 
     parts = [__version__, sys.version]
-    for path in [*sorted(root.rglob("*.yaml")), *sorted(Path(__file__).parent.glob("*.py"))]:
+    code = [path for folder in ("", "catalogue", "rules") for path in sorted((_PACKAGE / folder).glob("*.py"))]
+    for path in [*sorted(root.rglob("*.yaml")), *code]:
         stat = path.stat()
         parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)
