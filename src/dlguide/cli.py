@@ -23,7 +23,6 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from dlguide import __version__
-from dlguide.demos.lpfiles import WriteRefused
 from dlguide.rendering import output
 from dlguide.errors import (EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, DlguideError, FileExistsRefusal,
                             OutputError)
@@ -119,6 +118,13 @@ def _output_failed(exc: OutputError) -> int:
     return exc.exit_code
 
 
+def _write_refused(exc: Exception) -> bool:
+    """Whether ``exc`` is lpfiles' refusal; lpfiles is imported only by commands that write, so a run
+    that never loaded it cannot have raised it (and the reading commands stay free of the import)."""
+    lpfiles = sys.modules.get("dlguide.demos.lpfiles")
+    return lpfiles is not None and isinstance(exc, lpfiles.WriteRefused)
+
+
 def run(argv: list[str]) -> int:
     """Run the CLI on ``argv`` and return the exit code; never lets a traceback reach the user."""
     as_json = "--json" in argv
@@ -136,12 +142,12 @@ def run(argv: list[str]) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else EXIT_USER_ERROR
     except OutputError as exc:
         return _output_failed(exc)
-    except WriteRefused as exc:  # the one write rule (lpfiles) refused: a user's file stays as it is
-        refusal = FileExistsRefusal(exc.message)
-        return _fail(refusal.message, refusal.exit_code, as_json=as_json, payload=refusal.to_json())
     except DlguideError as exc:
         return _fail(exc.message, exc.exit_code, as_json=as_json, payload=exc.to_json())
     except Exception as exc:  # the boundary: anything unexpected still gets one line
+        if _write_refused(exc):  # the one write rule (lpfiles) refused: a user's file stays as it is
+            refusal = FileExistsRefusal(exc.message)
+            return _fail(refusal.message, refusal.exit_code, as_json=as_json, payload=refusal.to_json())
         if output.stdout_failed(exc):  # click's own printing (--help) hit a broken stdout
             return _output_failed(output.describe_failure(exc))  # type: ignore[arg-type]
         if debug:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 
-from dlguide.advisor.describe_numbers import amount  # one reading of '2k', '1.5M', '10%' for flags and sentences
 from dlguide.catalogue.kb import dump_yaml, read_yaml
 from dlguide.errors import UnknownNameError, UsageError, WriteFailed, closest_name
 from dlguide.rules.conditions import evaluate, questions_read  # the rules' three-valued logic decides ask_when
@@ -109,6 +108,8 @@ def _to_number(raw: Any) -> float | None:
             return float(raw)
         except OverflowError:  # an int from YAML with hundreds of digits
             return math.inf
+    from dlguide.advisor.describe_numbers import amount  # one reading of '2k', '1.5M', '10%' for flags and sentences
+
     return amount(str(raw))
 
 

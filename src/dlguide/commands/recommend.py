@@ -43,9 +43,7 @@ def recommend(
 ) -> int:
     """Recommend an architecture family for your data and goal, with the reasons behind the ranking."""
     from dlguide.advisor import engine, questionnaire
-    from dlguide.advisor.prompter import TerminalPrompter
     from dlguide.catalogue import kb as knowledge
-    from dlguide.demos.lpfiles import check_file
     from dlguide.rendering import render_recommend
     from dlguide.rendering.output import emit, emit_json, emit_markdown, note
 
@@ -53,10 +51,16 @@ def recommend(
     base = knowledge.load(kb)
     engine.check_ready(base)
     if save is not None:  # the destination is checked before any question is asked
+        from dlguide.demos.lpfiles import check_file
+
         inputs = [answers, *base.root.rglob("*.yaml")]  # never written onto, not even with --force
         check_file(save, force=force, inputs=inputs, what="--save", example="profile.yaml")
     flags, sources = _flags(ctx.params, set_ or [], base.questions)
-    prompter = TerminalPrompter() if not no_input and sys.stdin.isatty() else None
+    prompter = None
+    if not no_input and sys.stdin.isatty():  # the terminal code is loaded only for a conversation
+        from dlguide.advisor.prompter import TerminalPrompter
+
+        prompter = TerminalPrompter()
     gathered = questionnaire.gather(base.questions, flags=flags, answers_file=answers, describe=describe, prompter=prompter,
                                     tell=note, flag_sources=sources)
     result = engine.recommend(base, gathered.profile)

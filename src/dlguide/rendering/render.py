@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dlguide.catalogue.compare import Comparison
+from dlguide.rendering.blocks import bullets, heading  # noqa: F401 (shared with render_recommend)
 from dlguide.catalogue.kb import KnowledgeBase
 from dlguide.catalogue.schema import ASPECTS, TRAIT_LEVELS, TRAITS, Family, Technique
 
@@ -22,24 +23,6 @@ TRAIT_KEY = "Lower is better for data hunger and compute cost; higher is better 
 
 def trait_bar(level: int) -> str:
     return "■" * level + "□" * (5 - level)
-
-
-def heading(title: str) -> Text:
-    """A section title of a card, comparison or recommendation."""
-    return Text(f"\n{title}", style="bold cyan")
-
-
-def bullets(items: list[str | tuple[str, str]]) -> Table:
-    """A hanging-indent list; a (name, text) pair shows its name in bold."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=1, no_wrap=True)
-    grid.add_column(ratio=1)
-    for item in items:
-        if isinstance(item, tuple):
-            grid.add_row("•", Text.assemble((item[0], "bold"), f": {item[1]}"))
-        else:
-            grid.add_row("•", item)
-    return grid
 
 
 def _entry_ref(kb: KnowledgeBase, entry_id: str) -> str:

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dlguide.advisor.engine import Result
-from dlguide.rendering.render import bullets, heading
+from dlguide.rendering.blocks import bullets, heading
 from dlguide.rules.ranking import Hit, Ranked
 
 TOP = 3
