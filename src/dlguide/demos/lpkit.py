@@ -68,24 +68,24 @@ class _Parser(argparse.ArgumentParser):
         raise DemoError("usage", f"{self.prog}: {message}")
 
 
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0.0 < value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1 (above 0), got {text!r}")
-    return value
+def _share(*, one_allowed: bool):
+    """A converter for a number above 0 and below 1 (or up to 1), whose complaint names the interval."""
+    words = "a fraction between 0 and 1 (above 0)" if one_allowed else "a number between 0 and 1 (both excluded)"
+
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (0.0 < value <= 1.0 if one_allowed else 0.0 < value < 1.0):
+            raise argparse.ArgumentTypeError(f"expected {words}, got {text!r}")
+        return value
+
+    return convert
 
 
-def _alpha(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 (both excluded), got {text!r}")
-    return value
+_fraction = _share(one_allowed=True)  # --labeled, --keep: a share of the points, all of them allowed
+_alpha = _share(one_allowed=False)  # --alpha: at 1 the spreading system (I - alpha S) is singular
 
 
 def _count(low: int, high: int):
