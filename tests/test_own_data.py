@@ -19,7 +19,7 @@ pytest.importorskip("torch", reason="the demos extra (torch, numpy, scikit-learn
 
 import numpy as np  # noqa: E402  (after the skip: a core install has no numpy)
 
-from dlguide.demos import lpkit, lpresult
+from dlguide.demos import lpgraph, lpkit, lpresult
 from pictures import bars
 from registry import BASE, DEMO_FAMILIES, demo_module
 
@@ -222,7 +222,7 @@ def test_a_class_with_a_single_label_still_propagates():
 
 def test_folds_deal_every_class_round_and_stay_even():
     y = np.array([0] * 13 + [1] * 7 + [2] + [-1] * 5)
-    fold = lpresult.fold_of_each_label(y, 5, seed=0)
+    fold = lpgraph.fold_of_each_label(y, 5, seed=0)
     assert (fold[y < 0] == -1).all()
     sizes = np.bincount(fold[fold >= 0], minlength=5)
     assert sizes.max() - sizes.min() <= 1 and sizes.sum() == 21
@@ -243,7 +243,7 @@ def test_refit_never_sees_the_labels_a_fold_hides():
         return x
 
     estimate = lpresult.estimate_by_folds(x, y_semi, folds=4, seed=0, refit=refit)
-    fold = lpresult.fold_of_each_label(y_semi, 4, seed=0)
+    fold = lpgraph.fold_of_each_label(y_semi, 4, seed=0)
     assert len(seen) == 4
     for k, labels in enumerate(seen):
         assert (labels[fold == k] == -1).all() and (labels[fold != k] == y_semi[fold != k]).all()

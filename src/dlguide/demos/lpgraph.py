@@ -379,6 +379,22 @@ def propagate(x, y_semi, *, neighbors=None, alpha=0.99, metric="cosine", device=
     return result
 
 
+def fold_of_each_label(y_semi: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """The fold (0..folds-1) of every given label, -1 for the rest: each class dealt round the folds in turn.
+
+    Dealing class by class, from where the previous class stopped, keeps folds the same size and every
+    class spread over as many folds as it has labels (stratified k-fold that tolerates a class of one).
+    """
+    rng = np.random.default_rng(seed)
+    fold = np.full(len(y_semi), -1)
+    start = 0
+    for cls in np.unique(y_semi[y_semi >= 0]):
+        members = rng.permutation(np.flatnonzero(y_semi == cls))
+        fold[members] = (start + np.arange(len(members))) % folds
+        start = (start + len(members)) % folds
+    return fold
+
+
 def estimate_by_folds(x, y_semi, *, folds=5, seed=0, graph=None, **propagate_kwargs) -> dict:
     """Accuracy on given labels hidden in turn: k folds, stratified per class, all on one graph.
 
@@ -400,11 +416,7 @@ def estimate_by_folds(x, y_semi, *, folds=5, seed=0, graph=None, **propagate_kwa
         return report
     if given < MIN_FOLD_LABELS:
         report.update(meaningful=False, note=f"only {given} labels (fewer than {MIN_FOLD_LABELS}): the estimate is too noisy to trust")
-    rng = np.random.default_rng(seed)
-    fold_of = np.full(len(y), -1)
-    for cls in classes:
-        members = rng.permutation(np.flatnonzero(y == cls))
-        fold_of[members] = (np.arange(len(members)) + rng.integers(folds)) % folds  # spread each class's remainder
+    fold_of = fold_of_each_label(y, folds, seed)
     if graph is None:
         keys = ("neighbors", "metric", "index", "device", "backend", "progress")
         graph = build_graph(x, **{k: v for k, v in propagate_kwargs.items() if k in keys})

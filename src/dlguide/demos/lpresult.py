@@ -21,9 +21,10 @@ from contextlib import contextmanager
 import numpy as np
 
 try:
-    from . import lpfiles, lpkit, lpplot
+    from . import lpfiles, lpgraph, lpkit, lpplot
 except ImportError:  # run as a copied script next to the other helpers
     import lpfiles
+    import lpgraph
     import lpkit
     import lpplot
 
@@ -236,22 +237,6 @@ def report(result: dict, as_json: bool) -> None:
 
 # -- the accuracy and its k-fold estimate -------------------------------------------------------------
 
-def fold_of_each_label(y_semi: np.ndarray, folds: int, seed: int) -> np.ndarray:
-    """The fold (0..folds-1) of every given label, -1 for the rest: each class dealt round the folds in turn.
-
-    Dealing class by class, from where the previous class stopped, keeps folds the same size and every
-    class spread over as many folds as it has labels (stratified k-fold that tolerates a class of one).
-    """
-    rng = np.random.default_rng(seed)
-    fold = np.full(len(y_semi), -1)
-    start = 0
-    for cls in np.unique(y_semi[y_semi >= 0]):
-        members = rng.permutation(np.flatnonzero(y_semi == cls))
-        fold[members] = (start + np.arange(len(members))) % folds
-        start = (start + len(members)) % folds
-    return fold
-
-
 def estimate_by_folds(x, y_semi, folds: int = 5, seed: int = 0, refit=None, **settings) -> dict:
     """Accuracy of propagation from the given labels, estimated by k-fold over those labels.
 
@@ -269,7 +254,7 @@ def estimate_by_folds(x, y_semi, folds: int = 5, seed: int = 0, refit=None, **se
     if not out["meaningful"]:
         out["note"] = f"not meaningful with {given} given labels: an estimate needs at least {lpkit.MIN_ESTIMATE_LABELS}; every label was used for the predictions"
         return out
-    fold = fold_of_each_label(y_semi, folds, seed)
+    fold = lpgraph.fold_of_each_label(y_semi, folds, seed)
     hits = np.zeros(len(y_semi), dtype=bool)
     for k in range(folds):
         held = fold == k
