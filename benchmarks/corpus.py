@@ -12,8 +12,10 @@ from, the answers a careful reader would set as flags, and what the experts in t
 
 Labels follow dlguide's own question definitions: captioning an image or a video (pictures in, sentences
 out) is ``translate``, as the task question defines it ("turn one sequence or image into another"), and
-text-to-image is ``generate``; the two corpus halves were labelled apart and three captioning items that
-said ``generate`` were brought in line with this guideline, in both parts alike.
+text-to-image is ``generate``. ``GUIDELINE.md`` next to the corpus writes the whole guideline down, with
+``also``: the other choices that are equally right where two definitions overlap. The two corpus halves
+were labelled apart and three captioning items that said ``generate`` were brought in line with this
+guideline, in both parts alike.
 
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
@@ -60,6 +62,11 @@ def load(part: str | None = None, folder: str | os.PathLike | None = None) -> li
             unknown = set(item["answers"]) - ANSWER_KEYS
             if unknown:
                 raise ValueError(f"{where}: unknown answer keys {sorted(unknown)}")
+            also = item.setdefault("also", {})
+            if set(also) - {"data", "task"} or not all(isinstance(v, list) for v in also.values()):
+                raise ValueError(f"{where}: 'also' lists other right choices for data or task only")
+            if also and not item.get("also_why"):
+                raise ValueError(f"{where}: 'also' needs an 'also_why'")
             seen[item["id"]] = where
             item["part"] = part_of(item["id"])
             if part is None or item["part"] == part:
