@@ -378,3 +378,32 @@ def test_a_flag_and_a_sentence_read_a_number_the_same_way(questions, written):
     question = "labeled" if written.endswith("%") else "samples"
     sentence = f"{written} labeled, 500 images" if question == "labeled" else f"{written} images, classify them"
     assert understand(sentence, questions).answers[question] == parse_answer(questions[question], written)
+
+
+@pytest.mark.parametrize(
+    "text, samples, labeled",
+    [
+        ("I have 300 labelled x-rays and 5000 unlabelled ones, find pneumonia", 5300, 0.0566),
+        ("6,000 x-rays, 5,000 of them unlabelled; find pneumonia", 6000, 0.1667),
+        ("5000 unlabelled photos of birds, group similar ones", 5000, 0.0),
+        ("2,000 labelled clips plus roughly 250,000 unlabeled excerpts; tag the sounds", 252000, 0.0079),
+    ],
+)
+def test_the_labelled_and_the_unlabelled_part_make_the_whole(questions, text, samples, labeled):
+    found = understand(text, questions)
+    assert found.answers["samples"] == samples
+    assert found.answers["labeled"] == pytest.approx(labeled, abs=0.001)
+
+
+@pytest.mark.parametrize(
+    "text, samples",
+    [
+        ("750 training and 350 test images, 16 classes to classify", 750),
+        ("split into 60k train, 10k validation and 10k test tweets; classify sentiment", 60000),
+        ("a training set of 1,600 photos and a test set of 500 photos", 1600),
+    ],
+)
+def test_a_held_out_split_is_not_the_training_count(questions, text, samples):
+    found = understand(text, questions)
+    assert found.answers["samples"] == samples
+    assert any("test" in note or "validation" in note for note in found.ignored)

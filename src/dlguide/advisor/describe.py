@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dlguide.advisor.describe_numbers import Quantity, compile_cues, quantities, roles
+from dlguide.advisor.describe_numbers import Quantity, compile_cues, other_part, quantities, rest_of, roles
 from dlguide.advisor.words import Phrase, Text, cached_stems, phrase
 from dlguide.rules.rules_schema import Profile, Question
 
@@ -304,6 +304,7 @@ def _best(kept: list[_Match], choice: str, text: Text) -> str:
 
 def _read_numbers(text: Text, questions: dict[str, Question], cues: list, found: Understood) -> None:
     deferred: list[tuple[Quantity, list]] = []  # counts of a part ("150 of them labelled"): need the whole first
+    rests: list[tuple[Quantity, object]] = []  # counts of the other part ("5000 unlabelled")
     for quantity in quantities(text):
         if quantity.glued:
             what = "a year" if quantity.first == quantity.last and _glued_words(text, quantity) == quantity.words else "part of a name or a measure"
@@ -311,11 +312,16 @@ def _read_numbers(text: Text, questions: dict[str, Question], cues: list, found:
             continue
         if not quantity.shown and not quantity.share:
             continue  # "two handwritten digits", "several networks": small words, not sizes or lengths
+        rest = rest_of(text, quantity, cues)
+        if rest is not None:
+            rests.append((quantity, rest))
+            continue
         options = roles(text, quantity, cues)
         if options and _is_part(options[0], quantity):
             deferred.append((quantity, options))
         elif options or quantity.shown:
-            _assign(quantity, options, found)
+            _assign(quantity, options, found, first_reason="" if options else other_part(text, quantity, cues))
+    _add_parts(text, cues, deferred, rests, found)
     for quantity, options in deferred:
         role = options[0]
         whole = found.answers.get(role.question.reading.share_of)
@@ -324,6 +330,30 @@ def _read_numbers(text: Text, questions: dict[str, Question], cues: list, found:
                 continue
         _assign(quantity, [o for o in options[1:] if not _is_part(o, quantity)], found,
                 first_reason=f"a part of {role.question.reading.share_of}, which is not read")
+
+
+def _add_parts(text: Text, cues: list, parts: list, rests: list, found: Understood) -> None:
+    """ "300 labelled x-rays and 5000 unlabelled ones": the two parts make the whole, and the share follows.
+
+    With the whole read elsewhere ("6,000 x-rays, 5,000 of them unlabelled") the other part gives the share;
+    with neither, the other part is all there is to count ("5000 unlabelled images").
+    """
+    for quantity, entry in rests:
+        question, whole_id = entry.question, entry.question.reading.share_of
+        with_it = [q.value for q, options in parts if options[0].question is question]
+        whole = found.answers.get(whole_id)
+        words = text.span(quantity.first, min(quantity.last + 1 + question.reading.reach, len(text.tokens) - 1))
+        if with_it and (not isinstance(whole, (int, float)) or whole < sum(with_it) + quantity.value * 0.9):
+            total = sum(with_it) + quantity.value
+            found.answers.pop(whole_id, None)
+            found.evidence.pop(whole_id, None)
+            found.put(whole_id, int(total) if total == int(total) else total, f"{words} and the labelled part")
+            found.put(question.id, round(sum(with_it) / total, 4), f"{words} and the labelled part")
+            parts[:] = [(q, o) for q, o in parts if o[0].question is not question]
+        elif isinstance(whole, (int, float)) and 0 < quantity.value <= whole:
+            found.put(question.id, round((whole - quantity.value) / whole, 4), words)
+        else:
+            _assign(quantity, [o for o in roles(text, quantity, cues) if o.question is not question], found)
 
 
 def _is_part(role, quantity: Quantity) -> bool:

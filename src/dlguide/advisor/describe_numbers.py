@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 
-from dlguide.advisor.words import Phrase, Text, phrase
+from dlguide.advisor.words import Phrase, Text, phrase, stems_of
 from dlguide.rules.rules_schema import Question
 
 # English quantity words: language, not knowledge about any question.
@@ -216,10 +216,12 @@ def _magnitudes(text: Text, index: int) -> tuple[int, float]:
 class Cues:
     """One question's number cues, compiled."""
 
-    __slots__ = ("question", "after", "before", "not_after")
+    __slots__ = ("question", "after", "before", "not_after", "not_near", "rest")
 
-    def __init__(self, question: Question, after: list[Phrase], before: list[Phrase], not_after: set[str]) -> None:
+    def __init__(self, question: Question, after: list[Phrase], before: list[Phrase], not_after: set[str],
+                 not_near: set[str] = frozenset(), rest: list[Phrase] = ()) -> None:
         self.question, self.after, self.before, self.not_after = question, after, before, not_after
+        self.not_near, self.rest = not_near, list(rest)
 
 
 def compile_cues(questions: dict[str, Question], known: dict[str, list[str]] | None = None) -> list[Cues]:
@@ -231,7 +233,9 @@ def compile_cues(questions: dict[str, Question], known: dict[str, list[str]] | N
         borrowed = [w for qid in reading.after_synonyms_of for c in questions[qid].choices for w in c.synonyms]
         after = [p for p in (phrase(words, known=known) for words in dict.fromkeys([*reading.after, *borrowed])) if p]
         before = [p for p in (phrase(words, known=known) for words in reading.before) if p]
-        compiled.append(Cues(question, after, before, {w.lower() for w in reading.not_after}))
+        rest = [p for p in (phrase(words, known=known) for words in reading.rest) if p]
+        not_near = {stem for words in reading.not_near for stem in stems_of(words)}
+        compiled.append(Cues(question, after, before, {w.lower() for w in reading.not_after}, not_near, rest))
     return compiled
 
 
@@ -256,12 +260,16 @@ def roles(text: Text, quantity: Quantity, cues: list[Cues]) -> list[Role]:
             continue
         reach = entry.question.reading.reach
         best = None
+        if entry.not_near and _other_part(tokens, quantity, entry.not_near):
+            continue
         for cue in entry.after:
             for first, last in cue.find(text):
                 gap = _between(tokens, quantity.last + 1, first, stop_at_numbers=not quantity.share)
                 if gap is None or gap > reach:
                     continue
                 if any(t.text.lower() in entry.not_after for t in tokens[quantity.last + 1: last + 1]):
+                    continue
+                if entry.not_near and any(t.stem in entry.not_near for t in tokens[quantity.last + 1: first]):
                     continue
                 candidate = Role(entry.question, gap, text.span(quantity.first, last), len(cue.stems))
                 best = _nearer(best, candidate)
@@ -275,6 +283,42 @@ def roles(text: Text, quantity: Quantity, cues: list[Cues]) -> list[Role]:
         if best:
             found.append(best)
     return sorted(found, key=lambda role: (role.distance, -role.length))
+
+
+def rest_of(text: Text, quantity: Quantity, cues: list[Cues]) -> Cues | None:
+    """The fraction question whose ``rest`` cue follows ``quantity`` ("5000 unlabelled"): the other part."""
+    if quantity.share:
+        return None
+    for entry in cues:
+        for cue in entry.rest:
+            for first, _ in cue.find(text):
+                gap = _between(text.tokens, quantity.last + 1, first, stop_at_numbers=True)
+                if gap is not None and gap <= entry.question.reading.reach:
+                    return entry
+    return None
+
+
+NEAR = 3  # words before a number that may say which part it counts ("a test set of 500")
+
+
+def _other_part(tokens, quantity: Quantity, words: set[str]) -> str:
+    """The one of ``words`` just before the number or right after it: "350 test", "test set of 350"; else ''."""
+    for token in reversed(tokens[max(quantity.first - NEAR, 0): quantity.first]):
+        if token.kind != "word":
+            break
+        if token.stem in words:
+            return token.text
+    nxt = quantity.last + 1
+    return tokens[nxt].text if nxt < len(tokens) and tokens[nxt].kind == "word" and tokens[nxt].stem in words else ""
+
+
+def other_part(text: Text, quantity: Quantity, cues: list[Cues]) -> str:
+    """Why a count is not the answer its noun suggests: "a 'test' part" for "350 test images"; else ''."""
+    for entry in cues:
+        word = entry.not_near and _other_part(text.tokens, quantity, entry.not_near)
+        if word:
+            return f"a '{word}' part, not {entry.question.id}"
+    return ""
 
 
 def _between(tokens, start: int, stop: int, *, stop_at_numbers: bool) -> int | None:

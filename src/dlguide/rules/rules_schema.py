@@ -195,6 +195,8 @@ class Question(Strict):
             raise ValueError(f"a '{self.kind}' question is read from its choices' words; 'reading' is for numbers")
         if self.reading is not None and self.reading.share_of and self.kind != "fraction":
             raise ValueError("'share_of' turns a count into a fraction; only a 'fraction' question takes it")
+        if self.reading is not None and self.reading.rest and not self.reading.share_of:
+            raise ValueError("'rest' counts the other part of a whole; it needs 'share_of' to name the whole")
         for choice in self.choices:
             named = {*choice.several_of, *choice.outranks}
             strangers = named - set(self.choice_ids()) | ({choice.id} & named)
@@ -237,6 +239,11 @@ class NumberCues(Strict):
         description="Word forms (exact, not stemmed) that, right after a number, cancel this role: 'labels' in "
         "'10 labels' counts classes, not labelled examples.",
     )
+    not_near: list[str] = Field(
+        default_factory=list,
+        description="Words that, just before a number or between it and its cue, say it counts another part: "
+        "'test' in '350 test images' is a held-out split, not training examples.",
+    )
     reach: int = Field(default=3, ge=0, le=8, description="How many words may stand between a number and its cue.")
     said: list[SaidValue] = Field(
         default_factory=list,
@@ -247,6 +254,11 @@ class NumberCues(Strict):
         default=None,
         description="Fraction questions: a count with these cues ('150 of them labelled') is divided by this "
         "number question's answer.",
+    )
+    rest: list[str] = Field(
+        default_factory=list,
+        description="Fraction questions with share_of: words after a count of the part without the property "
+        "('5000 unlabelled'); beside a count of the part with it, the two parts make the whole.",
     )
 
 
