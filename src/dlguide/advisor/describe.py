@@ -127,6 +127,7 @@ def understand(text: str, questions: dict[str, Question]) -> Understood:
         if question.kind in ("choice", "multi"):
             _read_choice(question, read, cues[question.id], found, _led(read, leads[question.id]),
                          goal=bool(leads[question.id]))
+    _implied(questions, found)
     _read_numbers(read, questions, number_cues, found)
     for question_id, entries in said.items():
         for value, phrases in entries:
@@ -136,6 +137,17 @@ def understand(text: str, questions: dict[str, Question]) -> Understood:
                 found.put(question_id, value, read.span(first, last))
                 break
     return found
+
+
+def _implied(questions: dict[str, Question], found: Understood) -> None:
+    """What a choice makes likely where the sentence said nothing ("become friends": links, so a graph): a guess."""
+    for question in questions.values():
+        chosen = found.answers.get(question.id)
+        for choice in question.choices:
+            if choice.id == chosen:
+                for other, value in choice.implies.items():
+                    if other in questions and other not in found.answers:
+                        found.put(other, value, f"{question.id} {chosen}: '{found.evidence[question.id]}'", sure=False)
 
 
 def _led(text: Text, leads: list[Phrase]) -> set[int]:

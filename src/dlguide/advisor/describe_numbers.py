@@ -121,7 +121,21 @@ def _is_year(text: Text, index: int, last: int, value: float) -> bool:
     # After a name: "BraTS 2020", "PhysioNet 2017", "Kaggle 2019" (a capital that does not just start a sentence).
     named = any(c.isupper() for c in before.text[1:]) or (
         before.text[:1].isupper() and index > 1 and text.tokens[index - 2].kind != "punct")
-    return before.text.lower() in _YEAR_BEFORE or named
+    if named:
+        return True
+    # "from 2000 dermoscopy images" counts things; "from 2015 to 2020" is a span of years.
+    return before.text.lower() in _YEAR_BEFORE and not _plural_follows(text, index)
+
+
+def _plural_follows(text: Text, index: int) -> bool:
+    """Whether one of the two words after a number is a plural noun ("2000 images", "2000 chest scans")."""
+    for token in text.tokens[index + 1: index + 3]:
+        if token.kind != "word":
+            return False
+        word = token.text.lower()
+        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
+            return True
+    return False
 
 
 def _number(digits: str) -> float | None:

@@ -123,6 +123,11 @@ class Choice(Strict):
         description="Other choices of the same question: a sentence that names two or more of them means this "
         "choice, e.g. images and text together mean 'multimodal'.",
     )
+    implies: dict[str, str] = Field(
+        default_factory=dict,
+        description="Answers to other choice questions that this choice makes likely where a sentence says nothing "
+        "of them, read as a guess to confirm: predicting links between users implies a graph.",
+    )
 
 
 class Question(Strict):
@@ -277,6 +282,12 @@ class QuestionsFile(Strict):
             if strangers:
                 raise ValueError(f"question {question.id!r}: after_synonyms_of names {strangers}, expected choice "
                                  f"questions ({', '.join(choices)})")
+            for choice in question.choices:
+                for other, value in choice.implies.items():
+                    known = next((q for q in self.questions if q.id == other and q.kind == "choice"), None)
+                    if known is None or value not in known.choice_ids():
+                        raise ValueError(f"question {question.id!r}, choice {choice.id!r}: implies {other}={value!r}, "
+                                         f"expected a choice of another choice question ({', '.join(choices)})")
             target = question.reading.share_of if question.reading else None
             if target and target not in numbers:
                 raise ValueError(f"question {question.id!r}: share_of {target!r} is not a number question "
