@@ -45,9 +45,14 @@ AUXILIARIES = {"do", "does", "did", "can", "could", "should", "would", "will", "
                "might", "must", "may"}
 PRONOUNS = {"i", "we", "you", "it", "they", "one", "this", "that", "these", "those", "he", "she"}
 CLAUSE_ENDS = {".", ":", ";", "!", "?"}
-# English words that deny what follows: "rather than a recogniser", "I don't want classification".
-NEGATIONS = {"not", "don't", "dont", "doesn't", "isn't", "aren't", "never", "instead", "rather", "without", "nor",
-             "except", "unlike", "no"}
+# English words that deny what follows: "rather than a recogniser", "no classification", "not a classifier".
+NEGATIONS = {"not", "instead", "rather", "without", "nor", "except", "unlike", "no"}
+# A verb's negation denies a goal only where it denies a wish ("I don't want classification"); otherwise it is
+# a complaint about the goal ("the gestures don't get recognised", "it does not detect anything"), which
+# still names it.
+VERB_NEGATIONS = {"don't", "dont", "doesn't", "isn't", "aren't", "never", "didn't", "won't", "can't", "cannot",
+                  "wasn't", "weren't", "couldn't", "wouldn't"}
+WISHES = {"want", "need", "wish", "like", "care", "interested", "looking", "trying", "plan", "intend", "aim"}
 NEGATION_REACH = 2  # words that may stand between a negation and the cue it denies
 OUTRANK = 0.6  # a kind takes its parts' evidence when its own is at least this share of theirs
 TOGETHER = 0.6  # two kinds are named together ('several_of') when the weaker has this share of the stronger
@@ -103,6 +108,8 @@ def _compiled(questions: dict[str, Question]):
                                  for entry in question.reading.said]
     leads = {question.id: [p for p in (phrase(w, known=known) for w in question.lead_words) if p]
              for question in questions.values()}
+    for question in questions.values():  # a not-cue weighs nothing: it only takes its words from the cues
+        cues[question.id] += [p for p in (phrase(w, 0.0, "", known) for w in question.not_cues) if p]
     cached = (questions, cues, compile_cues(questions, known), said, leads)
     _COMPILED[id(questions)] = cached
     return cached[1:]
@@ -112,6 +119,7 @@ def _cue_words(question: Question):
     for choice in question.choices:
         yield from (*choice.synonyms, *choice.names, *choice.hints)
     yield from question.lead_words
+    yield from question.not_cues
     if question.reading:
         yield from (*question.reading.after, *question.reading.before)
         for entry in question.reading.said:
@@ -199,6 +207,7 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False) ->
         if not taken.intersection(match.used):
             kept.append(match)
             taken.update(match.used)
+    kept = [m for m in kept if m.cue.owner]  # not-cues only took their words
     kept.sort(key=lambda m: m.first)
     framed = _frame(text)
     kept = [m for m in kept if m.first not in framed]
@@ -286,13 +295,21 @@ def _frame(text: Text) -> set[int]:
 
 
 def _denied(text: Text, first: int) -> bool:
-    """Whether a negation stands just before token ``first`` in the same clause."""
+    """Whether a negation stands just before token ``first`` in the same clause and denies it as a goal."""
+    between: list[str] = []
     for index in range(first - 1, max(first - 2 - NEGATION_REACH, -1), -1):
         token = text.tokens[index]
         if token.kind == "punct":
             return False
-        if token.text.lower().replace("’", "'") in NEGATIONS:
+        word = token.text.lower().replace("’", "'")
+        if word == "but":
+            return False  # "not classification but regression": the negation stays before "but"
+        if word in NEGATIONS and not (word == "not" and index > 0 and
+                                      text.tokens[index - 1].text.lower() in AUXILIARIES | {"did", "has", "have"}):
             return True
+        if word in VERB_NEGATIONS or word == "not":
+            return any(w in WISHES for w in between)
+        between.append(word)
     return False
 
 

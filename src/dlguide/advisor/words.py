@@ -108,15 +108,22 @@ def tokenize(text: str) -> list[Token]:
                 end + 1 < len(text) and text[end] == "-" and text[end + 1].isalpha())
             tokens.append(Token("num", match.group(0), match.group("num"), start, end,
                                 (match.group("suffix") or "").lower(), glued))
+        elif match.group(0) == "/" and _between_words(text, start):
+            # "yes/no", "real/fake", "user/product matrix": a slash between two words reads as "or".
+            tokens.append(Token("word", "or", "or", start, end))
         else:
             tokens.append(Token("punct", match.group(0).strip(), match.group(0).strip(), start, end))
     return tokens
 
 
+def _between_words(text: str, at: int) -> bool:
+    return 0 < at < len(text) - 1 and text[at - 1].isalpha() and text[at + 1].isalpha()
+
+
 class Phrase:
     """A cue phrase from ``questions.yaml`` as stems, with what finding it means and how much it weighs."""
 
-    __slots__ = ("stems", "words", "weight", "owner", "capitals")
+    __slots__ = ("stems", "words", "weight", "owner", "capitals", "forms")
 
     def __init__(self, stems: tuple[str, ...], words: str, weight: float = 1.0, owner: str = "") -> None:
         self.stems = stems
@@ -126,6 +133,14 @@ class Phrase:
         # A cue written in capitals is an acronym that is also a word ("CLIP" the model, not a video clip;
         # "SAM", "CT"): it finds only words written in capitals.
         self.capitals = words.isupper()
+        # A stem of three letters or fewer is too short to stand for a family of words: "note" and "not" share
+        # "not", "coming" and "come" share "com", the metric "WER" and "were" share "wer". Such a word finds
+        # only itself (and its plural).
+        self.forms = None
+        if any(len(s) <= SHORT_STEM for s in stems):
+            words_only = [t.text.lower() for t in tokenize(words) if t.kind != "punct"]
+            if len(words_only) == len(stems):
+                self.forms = tuple(w if len(s) <= SHORT_STEM else None for w, s in zip(words_only, stems))
 
     def __repr__(self) -> str:
         return f"Phrase({self.words!r}, {self.weight}, {self.owner!r})"
@@ -139,7 +154,8 @@ class Phrase:
         found = []
         for first in text.places(self.stems[0]):
             used = _rest(self.stems, text.tokens, first, len(text.tokens), GAP)
-            if used is not None and (not self.capitals or all(_capitals(text.tokens[i].text) for i in used)):
+            if used is not None and (not self.capitals or all(_capitals(text.tokens[i].text) for i in used)) and (
+                    self.forms is None or all(_same_form(form, text.tokens[i].text) for form, i in zip(self.forms, used))):
                 found.append(used)
         return found
 
@@ -167,6 +183,17 @@ class Text:
     def span(self, first: int, last: int) -> str:
         """The original words from token ``first`` to token ``last``."""
         return self.raw[self.tokens[first].start: self.tokens[last].end]
+
+
+SHORT_STEM = 3
+
+
+def _same_form(form: str | None, word: str) -> bool:
+    """A short cue word against a text word: the same word, or its plural or possessive."""
+    if form is None:
+        return True
+    word = word.lower().replace("’", "'")
+    return word == form or word in (form + "s", form + "es", form + "'s") or form.rstrip("s") == word
 
 
 def _capitals(word: str) -> bool:

@@ -172,6 +172,11 @@ class Question(Strict):
         description="Words that introduce this question's answer in a sentence ('I want to', 'the goal is to'): "
         "a cue of one of its choices right after them counts double.",
     )
+    not_cues: list[str] = Field(
+        default_factory=list,
+        description="Phrases that contain a choice's cue but say nothing about this question ('hidden nodes' are "
+        "a network's units, not a graph's; 'the following frames' follow nobody): their words are no evidence.",
+    )
     reading: "NumberCues | None" = Field(
         default=None,
         description="How a --describe sentence gives this number or fraction: the words around a number that "
