@@ -15,7 +15,9 @@ out) is ``translate``, as the task question defines it ("turn one sequence or im
 text-to-image is ``generate``. ``GUIDELINE.md`` next to the corpus writes the whole guideline down, with
 ``also``: the other choices that are equally right where two definitions overlap. The two corpus halves
 were labelled apart and three captioning items that said ``generate`` were brought in line with this
-guideline, in both parts alike.
+guideline, in both parts alike. A second collection (``qa2.jsonl``, ``pages2.jsonl``: 243 items from other
+sources, labelled blind to what dlguide reads) was added later and split by the same hash; an item written
+by a commenter rather than the thread's author says so in ``by``.
 
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
