@@ -407,3 +407,32 @@ def test_a_held_out_split_is_not_the_training_count(questions, text, samples):
     found = understand(text, questions)
     assert found.answers["samples"] == samples
     assert any("test" in note or "validation" in note for note in found.ignored)
+
+
+def test_a_task_that_needs_a_kind_of_data_implies_it_as_a_guess(questions):
+    found = understand("which of our users are likely to become friends", questions)
+    assert (found.answers["task"], found.answers["data"]) == ("link", "graph")
+    assert "data" in found.unsure and "become friends" in found.evidence["data"]
+
+
+@pytest.mark.parametrize(
+    "text, question, value",
+    [
+        ("a yes/no classifier for loan applications", "task", "classify"),
+        ("the gestures in my sign-language videos just don't get recognised", "task", "classify"),
+        ("I don't want classification, I need to estimate the price of flats", "task", "regress"),
+        ("not classification but regression on the rows of a spreadsheet", "task", "regress"),
+    ],
+)
+def test_a_slash_is_or_and_a_complaint_is_not_a_denial(questions, text, question, value):
+    assert understand(text, questions).answers.get(question) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["it does not work and I am not sure why",  # "note" is a text cue; "not" is not a note
+     "plot the error for different numbers of hidden nodes",  # a network's nodes, not a graph's
+     "predict the following values"],  # nobody's follower
+)
+def test_words_that_only_look_like_cues_are_no_evidence_of_the_data(questions, text):
+    assert "data" not in understand(text, questions).answers

@@ -126,3 +126,20 @@ def test_models_reject_nonsense_directly():
     with pytest.raises(ValueError):
         Question(id="x", prompt="?", help="h", kind="choice", choices=[{"id": "a", "label": "A", "explain": "a"}],
                  change_distance=0)
+
+
+@pytest.mark.parametrize(
+    "question_index, change, expected",
+    [
+        ("task", lambda q: q["choices"][0].update(implies={"data": "pictures"}), "implies data='pictures'"),
+        ("task", lambda q: q["choices"][0].update(implies={"colour": "red"}), "implies colour='red'"),
+        ("labeled", lambda q: q["reading"].pop("share_of"), "'rest' counts the other part"),
+    ],
+)
+def test_broken_reading_fields_are_named(kb_copy, question_index, change, expected):
+    path = kb_copy / "questions.yaml"
+    document = yaml.safe_load(path.read_text())
+    change(next(q for q in document["questions"] if q["id"] == question_index))
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    problems = knowledge.collect(kb_copy)[1]
+    assert any(str(path) in p and expected in p for p in problems), problems
