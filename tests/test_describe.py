@@ -436,3 +436,13 @@ def test_a_slash_is_or_and_a_complaint_is_not_a_denial(questions, text, question
 )
 def test_words_that_only_look_like_cues_are_no_evidence_of_the_data(questions, text):
     assert "data" not in understand(text, questions).answers
+
+
+@pytest.mark.parametrize(
+    "text, data",
+    [("Convert handwritten notes into typed text", "image"),
+     ("Translate sign language videos into text", "video"),
+     ("Tag each word in a sentence with its part of speech", "text")],
+)
+def test_what_a_conversion_makes_is_not_the_data(questions, text, data):
+    assert understand(text, questions).answers.get("data") == data

@@ -56,6 +56,7 @@ WISHES = {"want", "need", "wish", "like", "care", "interested", "looking", "tryi
 NEGATION_REACH = 2  # words that may stand between a negation and the cue it denies
 OUTRANK = 0.6  # a kind takes its parts' evidence when its own is at least this share of theirs
 TOGETHER = 0.6  # two kinds are named together ('several_of') when the weaker has this share of the stronger
+MADE = 0.25  # a cue of what the model makes ("into typed text") says little of what it learns from
 MAX_CHARS = 20_000  # text beyond this is not read: a description, not a document
 
 
@@ -108,9 +109,11 @@ def _compiled(questions: dict[str, Question]):
                                  for entry in question.reading.said]
     leads = {question.id: [p for p in (phrase(w, known=known) for w in question.lead_words) if p]
              for question in questions.values()}
+    made = {question.id: [p for p in (phrase(w, known=known) for w in question.made_after) if p]
+            for question in questions.values()}
     for question in questions.values():  # a not-cue weighs nothing: it only takes its words from the cues
         cues[question.id] += [p for p in (phrase(w, 0.0, "", known) for w in question.not_cues) if p]
-    cached = (questions, cues, compile_cues(questions, known), said, leads)
+    cached = (questions, cues, compile_cues(questions, known), said, leads, made)
     _COMPILED[id(questions)] = cached
     return cached[1:]
 
@@ -120,6 +123,7 @@ def _cue_words(question: Question):
         yield from (*choice.synonyms, *choice.names, *choice.hints)
     yield from question.lead_words
     yield from question.not_cues
+    yield from question.made_after
     if question.reading:
         yield from (*question.reading.after, *question.reading.before)
         for entry in question.reading.said:
@@ -128,13 +132,13 @@ def _cue_words(question: Question):
 
 def understand(text: str, questions: dict[str, Question]) -> Understood:
     """Read ``text`` for answers to ``questions``; unknown words are ignored, nothing is guessed twice."""
-    cues, number_cues, said, leads = _compiled(questions)
+    cues, number_cues, said, leads, made = _compiled(questions)
     read = Text(text[:MAX_CHARS])
     found = Understood()
     for question in questions.values():
         if question.kind in ("choice", "multi"):
             _read_choice(question, read, cues[question.id], found, _led(read, leads[question.id]),
-                         goal=bool(leads[question.id]))
+                         goal=bool(leads[question.id]), made=_led(read, made[question.id]))
     _implied(questions, found)
     _read_numbers(read, questions, number_cues, found)
     for question_id, entries in said.items():
@@ -171,8 +175,8 @@ def _led(text: Text, leads: list[Phrase]) -> set[int]:
 
 
 def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood, led: set[int],
-                 goal: bool = False) -> None:
-    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in _barred(question, found)], led, goal)
+                 goal: bool = False, made: set[int] = frozenset()) -> None:
+    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in _barred(question, found)], led, goal, made)
     evidence = {choice: _best(kept, choice, text) for choice in scores}
     _combine(question, kept, scores, evidence)
     if not scores:
@@ -190,7 +194,8 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
     found.put(question.id, top, evidence[top], sure=sure)
 
 
-def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False) -> tuple[list[_Match], dict[str, float]]:
+def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
+           made: set[int] = frozenset()) -> tuple[list[_Match], dict[str, float]]:
     """The cue matches that count, and each choice's weight of evidence.
 
     ``goal``: the question is about the goal (it has lead words), so a clause that opens with one of its
@@ -221,6 +226,8 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False) ->
     for match in kept:
         if match.first in led:
             match.score *= LEAD_FACTOR
+        if match.first in made:
+            match.score *= MADE
     kept = [m for m in kept if not _denied(text, m.first)]
     for before, after in zip(kept, kept[1:]):
         if after.first == before.last + 1 and after.cue.owner != before.cue.owner:

@@ -172,6 +172,11 @@ class Question(Strict):
         description="Words that introduce this question's answer in a sentence ('I want to', 'the goal is to'): "
         "a cue of one of its choices right after them counts double.",
     )
+    made_after: list[str] = Field(
+        default_factory=list,
+        description="Words after which a sentence names what the model makes, not what it learns from ('convert "
+        "handwritten notes into typed text'): this question's cues in the next few words count a quarter.",
+    )
     not_cues: list[str] = Field(
         default_factory=list,
         description="Phrases that contain a choice's cue but say nothing about this question ('hidden nodes' are "
