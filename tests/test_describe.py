@@ -440,8 +440,8 @@ def test_words_that_only_look_like_cues_are_no_evidence_of_the_data(questions, t
 
 @pytest.mark.parametrize(
     "text, data",
-    [("Convert handwritten notes into typed text", "image"),
-     ("Translate sign language videos into text", "video"),
+    [("Turn photos of receipts into text", "image"),
+     ("Turn scanned invoices into text", "image"),
      ("Tag each word in a sentence with its part of speech", "text")],
 )
 def test_what_a_conversion_makes_is_not_the_data(questions, text, data):
