@@ -17,7 +17,9 @@ text-to-image is ``generate``. ``GUIDELINE.md`` next to the corpus writes the wh
 were labelled apart and three captioning items that said ``generate`` were brought in line with this
 guideline, in both parts alike. A second collection (``qa2.jsonl``, ``pages2.jsonl``: 243 items from other
 sources, labelled blind to what dlguide reads) was added later and split by the same hash; an item written
-by a commenter rather than the thread's author says so in ``by``.
+by a commenter rather than the thread's author says so in ``by``. A third (``pages3.jsonl``: 120 items from
+less-covered domains such as agriculture, energy, law and astronomy; ``short.jsonl``: 150 one-line question
+titles and repository descriptions, the length people type) followed the same way.
 
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
