@@ -56,7 +56,7 @@ WISHES = {"want", "need", "wish", "like", "care", "interested", "looking", "tryi
 NEGATION_REACH = 2  # words that may stand between a negation and the cue it denies
 OUTRANK = 0.6  # a kind takes its parts' evidence when its own is at least this share of theirs
 TOGETHER = 0.6  # two kinds are named together ('several_of') when the weaker has this share of the stronger
-MADE = 0.25  # a cue of what the model makes ("into typed text") says little of what it learns from
+WEAK = 0.25  # a cue of what the model makes ("into typed text") or of its method ("using GANs") says little
 MAX_CHARS = 20_000  # text beyond this is not read: a description, not a document
 
 
@@ -109,11 +109,11 @@ def _compiled(questions: dict[str, Question]):
                                  for entry in question.reading.said]
     leads = {question.id: [p for p in (phrase(w, known=known) for w in question.lead_words) if p]
              for question in questions.values()}
-    made = {question.id: [p for p in (phrase(w, known=known) for w in question.made_after) if p]
+    weak = {question.id: [p for p in (phrase(w, known=known) for w in question.weak_after) if p]
             for question in questions.values()}
     for question in questions.values():  # a not-cue weighs nothing: it only takes its words from the cues
         cues[question.id] += [p for p in (phrase(w, 0.0, "", known) for w in question.not_cues) if p]
-    cached = (questions, cues, compile_cues(questions, known), said, leads, made)
+    cached = (questions, cues, compile_cues(questions, known), said, leads, weak)
     _COMPILED[id(questions)] = cached
     return cached[1:]
 
@@ -123,7 +123,7 @@ def _cue_words(question: Question):
         yield from (*choice.synonyms, *choice.names, *choice.hints)
     yield from question.lead_words
     yield from question.not_cues
-    yield from question.made_after
+    yield from question.weak_after
     if question.reading:
         yield from (*question.reading.after, *question.reading.before)
         for entry in question.reading.said:
@@ -132,13 +132,13 @@ def _cue_words(question: Question):
 
 def understand(text: str, questions: dict[str, Question]) -> Understood:
     """Read ``text`` for answers to ``questions``; unknown words are ignored, nothing is guessed twice."""
-    cues, number_cues, said, leads, made = _compiled(questions)
+    cues, number_cues, said, leads, weak = _compiled(questions)
     read = Text(text[:MAX_CHARS])
     found = Understood()
     for question in questions.values():
         if question.kind in ("choice", "multi"):
             _read_choice(question, read, cues[question.id], found, _led(read, leads[question.id]),
-                         goal=bool(leads[question.id]), made=_led(read, made[question.id]))
+                         goal=bool(leads[question.id]), weak=_led(read, weak[question.id], WEAK_ENDS))
     _implied(questions, found)
     _read_numbers(read, questions, number_cues, found)
     for question_id, entries in said.items():
@@ -162,21 +162,25 @@ def _implied(questions: dict[str, Question], found: Understood) -> None:
                         found.put(other, value, f"{question.id} {chosen}: '{found.evidence[question.id]}'", sure=False)
 
 
-def _led(text: Text, leads: list[Phrase]) -> set[int]:
+def _led(text: Text, leads: list[Phrase], stops: frozenset[str] = frozenset()) -> set[int]:
     """Token indexes a lead phrase introduces: the few words right after "I want to"."""
     led: set[int] = set()
     for lead in leads:
         for _, last in lead.find(text):
             for index in range(last + 1, min(last + 2 + LEAD_REACH, len(text.tokens))):
-                if text.tokens[index].kind == "punct":
+                if text.tokens[index].kind == "punct" or text.tokens[index].text.lower() in stops:
                     break
                 led.add(index)
     return led
 
 
+# Words that end a method's or a product's phrase and go on to the goal: "using an LSTM to forecast demand".
+WEAK_ENDS = frozenset({"to", "for", "so", "and", "that", "which", "in"})
+
+
 def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood, led: set[int],
-                 goal: bool = False, made: set[int] = frozenset()) -> None:
-    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in _barred(question, found)], led, goal, made)
+                 goal: bool = False, weak: set[int] = frozenset()) -> None:
+    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in _barred(question, found)], led, goal, weak)
     evidence = {choice: _best(kept, choice, text) for choice in scores}
     _combine(question, kept, scores, evidence)
     if not scores:
@@ -195,7 +199,7 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
 
 
 def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
-           made: set[int] = frozenset()) -> tuple[list[_Match], dict[str, float]]:
+           weak: set[int] = frozenset()) -> tuple[list[_Match], dict[str, float]]:
     """The cue matches that count, and each choice's weight of evidence.
 
     ``goal``: the question is about the goal (it has lead words), so a clause that opens with one of its
@@ -226,8 +230,8 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
     for match in kept:
         if match.first in led:
             match.score *= LEAD_FACTOR
-        if match.first in made:
-            match.score *= MADE
+        if match.first in weak:
+            match.score *= WEAK
     kept = [m for m in kept if not _denied(text, m.first)]
     for before, after in zip(kept, kept[1:]):
         if after.first == before.last + 1 and after.cue.owner != before.cue.owner:
@@ -243,7 +247,7 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
 
 
 def _combine(question: Question, kept: list[_Match], scores: dict[str, float], evidence: dict[str, str]) -> None:
-    """Choices made of others: a video takes its frames' evidence; images with captions are multimodal."""
+    """Choices weak of others: a video takes its frames' evidence; images with captions are multimodal."""
     alone = dict(scores)  # each choice's own evidence, before any is given to another
 
     def outrank(choice) -> None:

@@ -172,10 +172,11 @@ class Question(Strict):
         description="Words that introduce this question's answer in a sentence ('I want to', 'the goal is to'): "
         "a cue of one of its choices right after them counts double.",
     )
-    made_after: list[str] = Field(
+    weak_after: list[str] = Field(
         default_factory=list,
-        description="Words after which a sentence names what the model makes, not what it learns from ('convert "
-        "handwritten notes into typed text'): this question's cues in the next few words count a quarter.",
+        description="Words after which this question's cues in the next few words count a quarter: for the data, "
+        "what a conversion makes ('into typed text'); for the task, the method used ('using generative adversarial "
+        "networks' to erase clouds).",
     )
     not_cues: list[str] = Field(
         default_factory=list,
