@@ -386,6 +386,23 @@ class RulesFile(Strict):
     rules: list[dict] = Field(min_length=1, description="The rules; each is validated as a Rule on its own.")
 
 
+class Rules:
+    """The validated rules with the score every family starts from (``dlguide.catalogue.recommender_data`` builds it).
+
+    Declared here rather than beside its loader so that a cached knowledge base unpickles without that module.
+    """
+
+    def __init__(self, base_score: int, rules: list[Rule]) -> None:
+        self.base_score = base_score
+        self.rules = rules
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
 @dataclass(frozen=True)
 class Profile:
     """A user's answers, by question id; a question missing here or answered 'unknown' is unknown.
