@@ -14,12 +14,7 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-
-class Strict(BaseModel):
-    """Base of every knowledge model (these and ``dlguide.catalogue.schema``'s): unknown keys are errors and the
-    models are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+from dlguide.rules.strict import Strict  # noqa: F401  (the base of every model here; kept importable from here)
 
 
 UNKNOWN = "unknown"
