@@ -67,8 +67,10 @@ def main(argv: list[str] | None = None) -> None:
     table = "\n".join(lines)
     print(table)
     if args.output:
+        bytecode = (" Byte-code writing was off (PYTHONDONTWRITEBYTECODE): a module with no .pyc yet, such as an "
+                    "editable install's, was compiled on every run." if sys.flags.dont_write_bytecode else "")
         header = (f"Start-up, median of {args.runs} alternating runs each, Python {sys.version.split()[0]}, "
-                  f"{platform.machine()} with {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}.\n\n")
+                  f"{platform.machine()} with {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}.{bytecode}\n\n")
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(header + table + "\n")
 

@@ -234,7 +234,9 @@ def cached_stems(vocabulary: list[str]) -> dict[str, list[str]]:
 
     Stemming the 2,000 cues of questions.yaml takes about 15 ms, a tenth of the CLI's start-up; reading
     them back takes 1 ms. The file is keyed by the vocabulary and this module's own file, so an edit to
-    either stems again. ``DLGUIDE_NO_CACHE=1`` turns it off; a read-only home only means stemming again.
+    either stems again, and named after where this module is, so two installations (or checkouts) on one
+    machine keep a file each instead of stemming again in turns. ``DLGUIDE_NO_CACHE=1`` turns it off; a
+    read-only home only means stemming again.
     """
     import hashlib
     import json
@@ -245,7 +247,8 @@ def cached_stems(vocabulary: list[str]) -> dict[str, list[str]]:
     key = hashlib.sha1("\n".join([str(here.stat().st_mtime_ns), *vocabulary]).encode()).hexdigest()
     path = None
     if os.environ.get("DLGUIDE_NO_CACHE", "") in ("", "0"):
-        path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dlguide" / "describe-stems.json"
+        where = hashlib.sha1(str(here.resolve()).encode()).hexdigest()[:8]
+        path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dlguide" / f"describe-stems-{where}.json"
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
             if stored.get("key") == key:

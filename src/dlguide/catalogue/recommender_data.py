@@ -21,6 +21,7 @@ from dlguide.rules.rules_schema import (
     Question,
     QuestionsFile,
     Rule,
+    Rules,
     RulesFile,
 )
 
@@ -68,21 +69,7 @@ def load(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any], v
         if len(problems) == before:
             rules.append(rule)
     _check_family_answers(kb, questions, problems)
-    return questions, _Rules(base_score=rules_file.base_score, rules=rules)
-
-
-class _Rules:
-    """The validated rules with the score every family starts from."""
-
-    def __init__(self, base_score: int, rules: list[Rule]) -> None:
-        self.base_score = base_score
-        self.rules = rules
-
-    def __iter__(self):
-        return iter(self.rules)
-
-    def __len__(self) -> int:
-        return len(self.rules)
+    return questions, Rules(base_score=rules_file.base_score, rules=rules)
 
 
 def _check_questions(order: list[Question], questions: dict[str, Question], path: Path, problems: list[str]) -> None:

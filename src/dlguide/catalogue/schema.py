@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from dlguide.rules.rules_schema import Strict  # one base for every knowledge model: unknown keys are errors, models immutable
+from dlguide.rules.strict import Strict  # one base for every knowledge model: unknown keys are errors, models immutable
 
 ASPECTS: dict[str, str] = {
     "primary_use_case": "Primary use case",

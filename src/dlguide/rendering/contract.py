@@ -8,7 +8,9 @@ what it prints against them. A change to a document's keys is a change here and 
 ``SCHEMA_VERSION``. (A demo's own ``--json`` report is the demo's: ``dlguide.demos.lpresult`` declares it,
 since a scaffolded demo runs without dlguide.)
 
-``envelope`` is all the CLI needs at run time; the models are imported by the tests and ``validate``.
+``envelope`` is all the CLI needs at run time; the models are imported by the tests and ``validate``. It and
+``SCHEMA_VERSION`` live beside ``emit_json`` in ``dlguide.rendering.output`` (re-exported here), so a --json run
+never builds these models: start-up time is a feature.
 """
 
 from __future__ import annotations
@@ -17,12 +19,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
-SCHEMA_VERSION = 1
-
-
-def envelope(command: str, body: dict[str, Any]) -> dict[str, Any]:
-    """``body`` (a command's result, or ``{"error": ...}``) inside the envelope."""
-    return {"schema_version": SCHEMA_VERSION, "command": command, **body}
+from dlguide.rendering.output import SCHEMA_VERSION, envelope  # noqa: F401  (re-exported: the contract's version)
 
 
 class _Model(BaseModel):

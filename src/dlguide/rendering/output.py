@@ -23,6 +23,14 @@ from dlguide.errors import OutputError
 
 _console: Any = None
 
+SCHEMA_VERSION = 1
+"""The version of the --json contract (``dlguide.rendering.contract`` declares its documents)."""
+
+
+def envelope(command: str, body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` (a command's result, or ``{"error": ...}``) inside the contract's envelope."""
+    return {"schema_version": SCHEMA_VERSION, "command": command, **body}
+
 
 class ClosedStream(io.TextIOBase):
     """Stands in for a standard stream that was closed when dlguide started (``>&-``): writes fail."""
@@ -115,8 +123,6 @@ def emit_json(command: str, payload: dict) -> None:
     stays exact whatever the terminal's encoding.
     """
     import json  # only the runs that write JSON pay for it
-
-    from dlguide.rendering.contract import envelope
 
     payload = envelope(command, payload)
     with _writing():

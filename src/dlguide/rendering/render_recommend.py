@@ -10,16 +10,14 @@ the sentences); the first one also has ``what_would_change``.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.console import Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from dlguide.advisor.engine import Result
-from dlguide.rendering.blocks import bullets, heading
 from dlguide.rules.ranking import Hit, Ranked
+
+if TYPE_CHECKING:  # rich is imported by to_rich alone: a --json or --markdown run never loads it
+    from rich.console import Group
+    from rich.table import Table
 
 TOP = 3
 
@@ -77,6 +75,9 @@ def _variant(ranked: Ranked) -> str:
 
 def _hits(ranked: Ranked) -> Table:
     """Reasons (+) and cautions (-) with a hanging indent, each tagged with its rule and points."""
+    from rich.table import Table
+    from rich.text import Text
+
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=1, no_wrap=True)
     grid.add_column(ratio=1)
@@ -98,6 +99,13 @@ def _held_back_by(ranked: Ranked) -> str:
 
 def to_rich(result: Result, *, explain: bool = False) -> Group:
     """Top three as panels with their reasons and cautions, the rest as a table, then advice and steps."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from dlguide.rendering.blocks import bullets, heading
+
     parts: list[Any] = [Text(f"Profile: {_profile_line(result.profile)}", style="dim")]
     for rank, ranked in enumerate(result.ranking[:TOP], start=1):
         name = ranked.name if ranked.short in ranked.name else f"{ranked.short} · {ranked.name}"
@@ -129,6 +137,8 @@ def to_rich(result: Result, *, explain: bool = False) -> Group:
 
 
 def _trace_table(result: Result) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Rule trace (every family starts at {result.base_score})", title_justify="left")
     for column in ("rule", "fired", "effects", "why not"):
         table.add_column(column)

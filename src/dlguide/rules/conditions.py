@@ -47,6 +47,56 @@ def evaluate(node, profile: Profile) -> tuple[Optional[bool], Optional[Condition
     return (not decisive), None
 
 
+def truth(node, profile: Profile) -> Optional[bool]:
+    """``evaluate(node, profile)[0]`` without the deciding leaf, for the ranking's hundreds of rule checks a run.
+
+    Each tree is turned once into nested functions that follow ``evaluate`` and ``_leaf`` step for step (a
+    test holds the two to the same answers); this halves the time of the "what would change" search.
+    """
+    compiled = _TRUTHS.get(id(node))
+    if compiled is None or compiled[0] is not node:
+        compiled = _TRUTHS[id(node)] = (node, _truth_of(node))
+    return compiled[1](profile)
+
+
+_TRUTHS: dict[int, tuple[Any, Any]] = {}
+_TESTS = {"eq": lambda a, b: a == b, "ne": lambda a, b: a != b, "in": lambda a, b: a in b,
+          "not_in": lambda a, b: a not in b, "contains": lambda a, b: b in a, **_COMPARE}
+
+
+def _truth_of(node):
+    if isinstance(node, Condition):
+        question, target = node.question, node.value
+        if node.op == "is_unknown":
+            return lambda profile: profile.is_unknown(question)
+        if node.op == "is_known":
+            return lambda profile: not profile.is_unknown(question)
+        test = _TESTS[node.op]
+        return lambda profile: None if profile.is_unknown(question) else test(profile.get(question), target)
+    if isinstance(node, Not):
+        inner = _truth_of(node.not_)
+
+        def negation(profile: Profile) -> Optional[bool]:
+            state = inner(profile)
+            return None if state is None else not state
+
+        return negation
+    children = [_truth_of(child) for child in (node.all if isinstance(node, All) else node.any)]
+    decisive = True if isinstance(node, Any_) else False
+
+    def junction(profile: Profile) -> Optional[bool]:
+        unknown = False
+        for child in children:
+            state = child(profile)
+            if state is decisive:
+                return decisive
+            if state is None:
+                unknown = True
+        return None if unknown else (not decisive)
+
+    return junction
+
+
 def _leaf(condition: Condition, profile: Profile) -> Optional[bool]:
     unknown = profile.is_unknown(condition.question)
     if condition.op == "is_unknown":

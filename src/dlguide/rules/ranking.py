@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from dlguide.rules.conditions import describe, evaluate, questions_read
+from dlguide.rules.conditions import describe, evaluate, questions_read, truth
 from dlguide.rules.rules_schema import Profile, Rule
 
 # The results are plain dataclasses: built here, never parsed from outside, and many per run.
@@ -100,7 +100,7 @@ def contribution(rule: Rule, profile: Profile, pretrained) -> Optional[tuple[dic
     None when the rule does not fire. ``pretrained`` holds the families that start from a pretrained model
     here; effects marked ``from_scratch`` pass them by.
     """
-    if evaluate(rule.when, profile)[0] is not True:
+    if truth(rule.when, profile) is not True:
         return None
     deltas: dict[str, int] = {}
     excluded: set[str] = set()

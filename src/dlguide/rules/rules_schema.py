@@ -14,12 +14,7 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-
-class Strict(BaseModel):
-    """Base of every knowledge model (these and ``dlguide.catalogue.schema``'s): unknown keys are errors and the
-    models are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+from dlguide.rules.strict import Strict  # noqa: F401  (the base of every model here; kept importable from here)
 
 
 UNKNOWN = "unknown"
@@ -384,6 +379,23 @@ class RulesFile(Strict):
     schema_version: Literal[1] = Field(description="Version of this file format; 1.")
     base_score: int = Field(default=0, description="Score every family starts from before any rule fires.")
     rules: list[dict] = Field(min_length=1, description="The rules; each is validated as a Rule on its own.")
+
+
+class Rules:
+    """The validated rules with the score every family starts from (``dlguide.catalogue.recommender_data`` builds it).
+
+    Declared here rather than beside its loader so that a cached knowledge base unpickles without that module.
+    """
+
+    def __init__(self, base_score: int, rules: list[Rule]) -> None:
+        self.base_score = base_score
+        self.rules = rules
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
 
 
 @dataclass(frozen=True)
