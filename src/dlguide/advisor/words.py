@@ -138,7 +138,7 @@ class Phrase:
         # only itself (and its plural).
         self.forms = None
         if any(len(s) <= SHORT_STEM for s in stems):
-            words_only = [t.text.lower() for t in tokenize(words) if t.kind != "punct"]
+            words_only = _WORDS.findall(words.lower())  # the tokenizer's words and numbers, without its objects
             if len(words_only) == len(stems):
                 self.forms = tuple(w if len(s) <= SHORT_STEM else None for w, s in zip(words_only, stems))
 
@@ -186,6 +186,7 @@ class Text:
 
 
 SHORT_STEM = 3
+_WORDS = re.compile(r"[^\W\d_][\w]*(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*")
 
 
 def _same_form(form: str | None, word: str) -> bool:
