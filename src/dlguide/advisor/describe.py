@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dlguide.advisor.describe_numbers import Quantity, compile_cues, other_part, quantities, rest_of, roles
-from dlguide.advisor.words import Phrase, Text, cached_stems, phrase
+from dlguide.advisor.cues import NAME, SYNONYM, compiled
+from dlguide.advisor.describe_numbers import Quantity, other_part, quantities, rest_of, roles
+from dlguide.advisor.words import Phrase, Text
 from dlguide.rules.rules_schema import Profile, Question
 
-SYNONYM, NAME, HINT = 3.0, 2.0, 1.0
 HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
 SURE_MARGIN = 1.5  # a sure reading weighs at least this many times the runner-up
 REPEAT = 0.25  # what each repetition of the same words adds, as a share of the first
@@ -86,53 +86,9 @@ class _Match:
         self.used, self.first, self.last, self.cue, self.score = used, used[0], used[-1], cue, score
 
 
-_COMPILED: dict[int, tuple[dict[str, Question], dict[str, list[Phrase]], list, dict]] = {}
-
-
-def _compiled(questions: dict[str, Question]):
-    """The cue phrases of every question, stemmed once per vocabulary (see ``words.cached_stems``)."""
-    cached = _COMPILED.get(id(questions))
-    if cached is not None and cached[0] is questions:
-        return cached[1:]
-    vocabulary = sorted({w for question in questions.values() for w in _cue_words(question)})
-    known = cached_stems(vocabulary)
-    cues: dict[str, list[Phrase]] = {}
-    said: dict[str, list[tuple[float, list[Phrase]]]] = {}
-    for question in questions.values():
-        cues[question.id] = [
-            p for choice in question.choices
-            for weight, words in ((SYNONYM, choice.synonyms), (NAME, choice.names), (HINT, choice.hints))
-            for p in (phrase(w, weight, choice.id, known) for w in words) if p
-        ]
-        if question.reading:
-            said[question.id] = [(entry.value, [p for p in (phrase(w, known=known) for w in entry.words) if p])
-                                 for entry in question.reading.said]
-    leads = {question.id: [p for p in (phrase(w, known=known) for w in question.lead_words) if p]
-             for question in questions.values()}
-    weak = {question.id: [p for p in (phrase(w, known=known) for w in question.weak_after) if p]
-            for question in questions.values()}
-    for question in questions.values():  # a not-cue weighs nothing: it only takes its words from the cues
-        cues[question.id] += [p for p in (phrase(w, 0.0, "", known) for w in question.not_cues) if p]
-    cached = (questions, cues, compile_cues(questions, known), said, leads, weak)
-    _COMPILED[id(questions)] = cached
-    return cached[1:]
-
-
-def _cue_words(question: Question):
-    for choice in question.choices:
-        yield from (*choice.synonyms, *choice.names, *choice.hints)
-    yield from question.lead_words
-    yield from question.not_cues
-    yield from question.weak_after
-    if question.reading:
-        yield from (*question.reading.after, *question.reading.before)
-        for entry in question.reading.said:
-            yield from entry.words
-
-
 def understand(text: str, questions: dict[str, Question]) -> Understood:
     """Read ``text`` for answers to ``questions``; unknown words are ignored, nothing is guessed twice."""
-    cues, number_cues, said, leads, weak = _compiled(questions)
+    cues, number_cues, said, leads, weak = compiled(questions)
     read = Text(text[:MAX_CHARS])
     found = Understood()
     for question in questions.values():
