@@ -19,7 +19,10 @@ guideline, in both parts alike. A second collection (``qa2.jsonl``, ``pages2.jso
 sources, labelled blind to what dlguide reads) was added later and split by the same hash; an item written
 by a commenter rather than the thread's author says so in ``by``. A third (``pages3.jsonl``: 120 items from
 less-covered domains such as agriculture, energy, law and astronomy; ``short.jsonl``: 150 one-line question
-titles and repository descriptions, the length people type) followed the same way.
+titles and repository descriptions, the length people type) followed the same way, and a fourth
+(``forum.jsonl``: 130 people describing their own project in issues and forum posts; ``pages4.jsonl``: 133
+abstracts, model and dataset cards and challenge pages). Each collection was read as it came, on its
+development part, before any tuning to it.
 
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
