@@ -6,7 +6,7 @@ Python and torch start-up, and peak memory is that process's maximum resident se
 CUDA runs happen only when a GPU is present; otherwise the table says they were not measured.
 
     python benchmarks/demos.py                 # all families, ~10 minutes on a 2-core CPU
-    python benchmarks/demos.py --only cnn gnn
+    python benchmarks/demos.py --only cnn gnn  # measure two again, keep the other rows of the last run
 """
 
 from __future__ import annotations
@@ -59,29 +59,44 @@ def mean_std(values: list[float]) -> str:
     return f"{statistics.mean(values):.3f} ± {statistics.pstdev(values):.3f}"
 
 
+def row(family: str, measured: dict) -> str:
+    """One line of the table from a family's runs (default runs per seed, one --quick run, CUDA runs)."""
+    runs, quick, cuda = measured["cpu"], measured["quick"], measured["cuda"]
+    emb = [r["accuracy"]["embeddings"] for r in runs]
+    base = [r["accuracy"]["raw_baseline"] for r in runs]
+    margin = BARS["margin"].get(family, 0.0)
+    ok = statistics.mean(emb) >= statistics.mean(base) + margin and max(r["wall_s"] for r in runs) <= BARS["default_s"]
+    ok = ok and quick["wall_s"] <= BARS["quick_s"] and (family != "cnn" or statistics.mean(emb) >= BARS["cnn_min"])
+    cuda_cell = (f"{statistics.mean(r['wall_s'] for r in cuda):.1f} s, acc {mean_std([r['accuracy']['embeddings'] for r in cuda])}"
+                 if cuda else "not measured (no GPU in this run)")
+    return (f"| {family} ({runs[0]['variant']}) | {runs[0]['dataset']} | {mean_std(emb)} | {mean_std(base)} | "
+            f"{statistics.mean(emb) - statistics.mean(base):+.3f} | {statistics.mean(r['wall_s'] for r in runs):.1f} s | "
+            f"{quick['wall_s']:.1f} s | {max(r['peak_mib'] for r in runs):.0f} MiB | {cuda_cell} | {'yes' if ok else 'NO'} |")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="+", choices=FAMILIES, default=FAMILIES)
+    parser.add_argument("--only", nargs="+", choices=FAMILIES, default=FAMILIES,
+                        help="measure these families again; the others keep their rows from the last run's demos.json")
     options = parser.parse_args(argv)
     gpu = cuda_available()
-    rows, raw = [], {}
+    out = ROOT / "benchmarks" / "results"
+    kept = {}
+    if set(options.only) != set(FAMILIES) and (out / "demos.json").exists():
+        kept = json.loads((out / "demos.json").read_text(encoding="utf-8"))["runs"]
+    raw = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for family in options.only:
+        for family in FAMILIES:
+            if family not in options.only:
+                if family in kept:
+                    raw[family] = kept[family]
+                continue
             runs = [run_once(family, ["--seed", str(s), "--device", "cpu"], Path(tmp)) for s in SEEDS]
             quick = run_once(family, ["--quick", "--device", "cpu"], Path(tmp))
             cuda = [run_once(family, ["--seed", str(s), "--device", "cuda"], Path(tmp)) for s in SEEDS] if gpu else []
-            emb = [r["accuracy"]["embeddings"] for r in runs]
-            base = [r["accuracy"]["raw_baseline"] for r in runs]
             raw[family] = {"cpu": runs, "quick": quick, "cuda": cuda}
-            margin = BARS["margin"].get(family, 0.0)
-            ok = statistics.mean(emb) >= statistics.mean(base) + margin and max(r["wall_s"] for r in runs) <= BARS["default_s"]
-            ok = ok and quick["wall_s"] <= BARS["quick_s"] and (family != "cnn" or statistics.mean(emb) >= BARS["cnn_min"])
-            cuda_cell = (f"{statistics.mean(r['wall_s'] for r in cuda):.1f} s, acc {mean_std([r['accuracy']['embeddings'] for r in cuda])}"
-                         if cuda else "not measured (no GPU in this run)")
-            rows.append(f"| {family} ({runs[0]['variant']}) | {runs[0]['dataset']} | {mean_std(emb)} | {mean_std(base)} | "
-                        f"{statistics.mean(emb) - statistics.mean(base):+.3f} | {statistics.mean(r['wall_s'] for r in runs):.1f} s | "
-                        f"{quick['wall_s']:.1f} s | {max(r['peak_mib'] for r in runs):.0f} MiB | {cuda_cell} | {'yes' if ok else 'NO'} |")
-            print(rows[-1], flush=True)
+            print(row(family, raw[family]), flush=True)
+    rows = [row(family, measured) for family, measured in raw.items()]
     first = next(iter(raw.values()))["cpu"][0]
     header = [
         "# Demo benchmark", "",
@@ -95,7 +110,6 @@ def main(argv=None) -> int:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     text = "\n".join(header + rows) + "\n"
-    out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "demos.md").write_text(text, encoding="utf-8")
     (out / "demos.json").write_text(json.dumps({"cuda_available": gpu, "runs": raw}, indent=1, default=str), encoding="utf-8")
