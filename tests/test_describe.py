@@ -395,6 +395,11 @@ def test_the_labelled_and_the_unlabelled_part_make_the_whole(questions, text, sa
     assert found.answers["labeled"] == pytest.approx(labeled, abs=0.001)
 
 
+def test_the_parts_are_named_as_the_evidence(questions):
+    found = understand("I have 300 labelled x-rays and 5000 unlabelled ones, find pneumonia", questions)
+    assert found.evidence["samples"] == found.evidence["labeled"] == "300 labelled + 5000 unlabelled"
+
+
 @pytest.mark.parametrize(
     "text, samples",
     [

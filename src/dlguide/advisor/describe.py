@@ -334,17 +334,17 @@ def _add_parts(text: Text, cues: list, parts: list, rests: list, found: Understo
     With the whole read elsewhere ("6,000 x-rays, 5,000 of them unlabelled") the other part gives the share;
     with neither, the other part is all there is to count ("5000 unlabelled images").
     """
-    for quantity, entry in rests:
+    for quantity, (entry, words) in rests:
         question, whole_id = entry.question, entry.question.reading.share_of
         with_it = [q.value for q, options in parts if options[0].question is question]
         whole = found.answers.get(whole_id)
-        words = text.span(quantity.first, min(quantity.last + 1 + question.reading.reach, len(text.tokens) - 1))
         if with_it and (not isinstance(whole, (int, float)) or whole < sum(with_it) + quantity.value * 0.9):
             total = sum(with_it) + quantity.value
+            both = " + ".join([*(o[0].cue for q, o in parts if o[0].question is question), words])
             found.answers.pop(whole_id, None)
             found.evidence.pop(whole_id, None)
-            found.put(whole_id, int(total) if total == int(total) else total, f"{words} and the labelled part")
-            found.put(question.id, round(sum(with_it) / total, 4), f"{words} and the labelled part")
+            found.put(whole_id, int(total) if total == int(total) else total, both)
+            found.put(question.id, round(sum(with_it) / total, 4), both)
             parts[:] = [(q, o) for q, o in parts if o[0].question is not question]
         elif isinstance(whole, (int, float)) and 0 < quantity.value <= whole:
             found.put(question.id, round((whole - quantity.value) / whole, 4), words)

@@ -299,16 +299,16 @@ def roles(text: Text, quantity: Quantity, cues: list[Cues]) -> list[Role]:
     return sorted(found, key=lambda role: (role.distance, -role.length))
 
 
-def rest_of(text: Text, quantity: Quantity, cues: list[Cues]) -> Cues | None:
-    """The fraction question whose ``rest`` cue follows ``quantity`` ("5000 unlabelled"): the other part."""
+def rest_of(text: Text, quantity: Quantity, cues: list[Cues]) -> tuple[Cues, str] | None:
+    """The fraction question whose ``rest`` cue follows ``quantity`` ("5000 unlabelled"), and those words."""
     if quantity.share:
         return None
     for entry in cues:
         for cue in entry.rest:
-            for first, _ in cue.find(text):
+            for first, last in cue.find(text):
                 gap = _between(text.tokens, quantity.last + 1, first, stop_at_numbers=True)
                 if gap is not None and gap <= entry.question.reading.reach:
-                    return entry
+                    return entry, text.span(quantity.first, last)
     return None
 
 
