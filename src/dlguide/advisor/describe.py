@@ -10,13 +10,19 @@ in ``reading``, which words around a number give it that role. This module only 
   weight and clearly beats the runner-up, else it is a guess that an interactive run confirms;
 - a cue right after one of the question's ``lead_words`` ("I want to", "predict") counts double, and so does
   every cue of a clause that opens with a choice's own word, an imperative ("Forecast six weeks of sales");
-  one right after a negation ("rather than", "not") counts nothing, a question word that opens a question
-  about method ("Where do I start", "Which model should we use") is no cue, and saying the same words again
-  adds only a quarter;
+  one right after a negation ("rather than", "not", "don't want") counts nothing, though a complaint ("the
+  gestures don't get recognised") still names the goal; a question word that opens a question about method
+  ("Where do I start", "Which model should we use") is no cue, and saying the same words again adds only a
+  quarter;
+- a cue right after one of the question's ``weak_after`` words counts a quarter: what a conversion makes
+  ("into typed text") or the method used ("using GANs"); a question's ``not_cues`` ("hidden nodes",
+  "neural network") take their words away from every cue;
 - a choice with ``outranks`` takes the evidence of its parts where it is named itself (video frames);
 - a choice with ``several_of`` wins when two of those choices are each named ("photos and their captions");
-  a choice with ``applies_when`` is never picked where its condition on earlier answers is false;
-- numbers take the role their neighbouring words give them (``dlguide.advisor.describe_numbers``).
+  a choice with ``applies_when`` is never picked where its condition on earlier answers is false, and one
+  with ``implies`` gives another question a guess where the sentence said nothing of it;
+- numbers take the role their neighbouring words give them (``dlguide.advisor.describe_numbers``); a count
+  of a test split is not the training count, and a labelled and an unlabelled part make the whole.
 
 It returns the answers, the words each came from, which readings are unsure and which numbers were
 ignored and why. It never asks and never fails: what it cannot tell stays open.
