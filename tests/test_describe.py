@@ -455,13 +455,15 @@ def test_what_a_conversion_makes_is_not_the_data(questions, text, data):
 
 def test_the_kept_cue_phrases_follow_every_edit_and_survive_a_broken_file(kb_copy, tmp_path, monkeypatch):
     from dlguide.advisor import cues
+    from dlguide.catalogue import cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("DLGUIDE_NO_CACHE", raising=False)
-    cues._path().parent.mkdir(parents=True, exist_ok=True)
-    cues._path().write_bytes(b"not a pickle")
+    kept = cache.path(cues._FILE_NAME)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(b"not a pickle")
     assert understand("800 chest x-rays, find pneumonia", knowledge.load(kb_copy).questions).answers["data"] == "image"
     path = kb_copy / "questions.yaml"
     path.write_text(path.read_text().replace("synonyms: [image, photo,", "synonyms: [image, photo, zorblat,"))
     assert understand("my zorblats", knowledge.load(kb_copy).questions).answers.get("data") == "image"
-    assert cues._path().stat().st_size > 1000  # built again and kept
+    assert kept.stat().st_size > 1000  # built again and kept

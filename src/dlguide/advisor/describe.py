@@ -142,7 +142,8 @@ WEAK_ENDS = frozenset({"to", "for", "so", "and", "that", "which", "in"})
 
 def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood, led: set[int],
                  goal: bool = False, weak: set[int] = frozenset()) -> None:
-    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in _barred(question, found)], led, goal, weak)
+    barred = _barred(question, found)
+    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in barred], led, goal, weak)
     evidence = {choice: _best(kept, choice, text) for choice in scores}
     _combine(question, kept, scores, evidence)
     if not scores:

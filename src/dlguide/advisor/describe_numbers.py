@@ -13,8 +13,8 @@ cue names (``share_of``). A number with no role, one out of its role's range, or
 from __future__ import annotations
 
 import math
-import re
 
+from dlguide.advisor.amounts import MAGNITUDES
 from dlguide.advisor.words import Phrase, Text, phrase, stems_of
 from dlguide.rules.rules_schema import Question
 
@@ -22,26 +22,6 @@ from dlguide.rules.rules_schema import Question
 _SMALL = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
           "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_MAGNITUDES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "k": 1e3, "m": 1e6, "mm": 1e6,
-               "b": 1e9, "bn": 1e9, "mil": 1e6, "mln": 1e6}
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(%|k|mm|m|bn|b)?")
-
-
-def amount(text: str) -> float | None:
-    """A number as a flag or an answers file gives it: '800', '1,000', '1.5k', '2M', '3bn', '10%' (0.1).
-
-    The one reading of a number with a magnitude suffix: ``--samples 2k`` and "2k photos" use the same
-    suffixes (``_MAGNITUDES``). None when ``text`` is not such a number.
-    """
-    match = _AMOUNT.fullmatch(text.strip().lower().replace("_", "").replace(",", ""))
-    if not match:
-        return None
-    number, suffix = float(match.group(1)), match.group(2)
-    if suffix == "%":
-        return number / 100
-    return number * _MAGNITUDES[suffix] if suffix else number
-
-
 _VAGUE = {("a", "few"): 3, ("a", "couple", "of"): 2, ("a", "couple"): 2, ("couple", "of"): 2, ("several",): 5,
           ("a", "dozen"): 12, ("dozens", "of"): 50, ("a", "handful", "of"): 5, ("tens", "of"): 30,
           ("hundreds", "of"): 300, ("thousands", "of"): 3000, ("millions", "of"): 3e6, ("billions", "of"): 3e9,
@@ -95,7 +75,7 @@ def _digits(text: Text, index: int) -> Quantity | None:
     if token.suffix == "%":
         return Quantity(index, index, value / 100, True, token.text, shown)
     if token.suffix:
-        value *= _MAGNITUDES[token.suffix]
+        value *= MAGNITUDES[token.suffix]
     last, value, share = _tail(text, index, value)
     if not math.isfinite(value):
         return Quantity(index, last, math.inf, False, text.span(index, last), shown, token.glued)
@@ -151,8 +131,8 @@ def _tail(text: Text, index: int, value: float) -> tuple[int, float, bool]:
     tokens, last = text.tokens, index
     while last + 1 < len(tokens) and tokens[last + 1].kind == "word":
         word = tokens[last + 1].text.lower()
-        if word.rstrip("s") in _MAGNITUDES and len(word) > 2:
-            value *= _MAGNITUDES[word.rstrip("s")]
+        if word.rstrip("s") in MAGNITUDES and len(word) > 2:
+            value *= MAGNITUDES[word.rstrip("s")]
             last += 1
         elif word in ("percent", "pct") or (word == "per" and last + 2 < len(tokens) and tokens[last + 2].text.lower() == "cent"):
             return (last + 1 if word != "per" else last + 2), value / 100, True
@@ -220,7 +200,7 @@ def _magnitudes(text: Text, index: int) -> tuple[int, float]:
         base = word[:-1] if word.endswith("s") else word
         if base not in ("hundred", "thousand", "million", "billion"):
             break
-        value *= _MAGNITUDES[base]
+        value *= MAGNITUDES[base]
         last += 1
     return last, (value if last >= index else 0.0)
 
@@ -238,16 +218,16 @@ class Cues:
         self.not_near, self.rest = not_near, list(rest)
 
 
-def compile_cues(questions: dict[str, Question], known: dict[str, list[str]] | None = None) -> list[Cues]:
+def compile_cues(questions: dict[str, Question]) -> list[Cues]:
     compiled = []
     for question in questions.values():
         reading = question.reading
         if reading is None:
             continue
         borrowed = [w for qid in reading.after_synonyms_of for c in questions[qid].choices for w in c.synonyms]
-        after = [p for p in (phrase(words, known=known) for words in dict.fromkeys([*reading.after, *borrowed])) if p]
-        before = [p for p in (phrase(words, known=known) for words in reading.before) if p]
-        rest = [p for p in (phrase(words, known=known) for words in reading.rest) if p]
+        after = [p for p in map(phrase, dict.fromkeys([*reading.after, *borrowed])) if p]
+        before = [p for p in map(phrase, reading.before) if p]
+        rest = [p for p in map(phrase, reading.rest) if p]
         not_near = {stem for words in reading.not_near for stem in stems_of(words)}
         compiled.append(Cues(question, after, before, {w.lower() for w in reading.not_after}, not_near, rest))
     return compiled

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 
+from dlguide.advisor.amounts import amount
 from dlguide.catalogue.kb import dump_yaml, read_yaml
 from dlguide.errors import UnknownNameError, UsageError, WriteFailed, closest_name
 from dlguide.rules.conditions import evaluate, questions_read  # the rules' three-valued logic decides ask_when
@@ -108,17 +109,7 @@ def _to_number(raw: Any) -> float | None:
             return float(raw)
         except OverflowError:  # an int from YAML with hundreds of digits
             return math.inf
-    text = str(raw)
-    if _PLAIN_NUMBER.fullmatch(text.strip()):  # '800', '0.1': what amount() reads them as, without loading it
-        return float(text.strip())
-    from dlguide.advisor.describe_numbers import amount  # one reading of '2k', '1.5M', '10%' for flags and sentences
-
-    return amount(text)
-
-
-_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
-"""Digits alone, which ``describe_numbers.amount`` reads as ``float`` would: the sentence reader is loaded
-only for a magnitude ('2k'), a share ('10%') or grouping ('1,000'). Start-up time is a feature."""
+    return amount(str(raw))  # one reading of '2k', '1.5M', '10%' for flags and sentences
 
 
 def _range_words(question: Question) -> str:

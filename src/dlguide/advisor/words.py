@@ -2,8 +2,8 @@
 
 A light suffix-stripping stemmer puts the forms of a word together ("generate", "generates", "generation",
 "generator" and "generative" all become "generat"; "labeled" and "labelled" become "label"). It is written
-here, not taken from snowballstemmer, because the reader stems every cue word in ``questions.yaml`` on each
-run: Snowball's pure-Python English stemmer needs about 30 ms for that vocabulary, a fifth of the CLI's
+here, not taken from snowballstemmer, because the reader stems every cue word in ``questions.yaml`` whenever
+they change (``cues``): Snowball's pure-Python English stemmer needs about 30 ms for that vocabulary, a fifth of the CLI's
 whole start-up, where these few string tests need about 3 ms. It only has to stem cues and text the same
 way, not to produce dictionary words.
 
@@ -224,45 +224,7 @@ def stems_of(words: str) -> tuple[str, ...]:
     return tuple(token.stem for token in tokenize(words) if token.kind != "punct")
 
 
-def phrase(words: str, weight: float = 1.0, owner: str = "", known: dict[str, list[str]] | None = None) -> Phrase | None:
-    """A cue as a Phrase (stems from ``known`` when there); None for a cue with no words in it."""
-    stems = tuple(known[words]) if known and words in known else stems_of(words)
+def phrase(words: str, weight: float = 1.0, owner: str = "") -> Phrase | None:
+    """A cue as a Phrase; None for a cue with no words in it."""
+    stems = stems_of(words)
     return Phrase(stems, words, weight, owner) if stems else None
-
-
-def cached_stems(vocabulary: list[str]) -> dict[str, list[str]]:
-    """The stems of every cue in ``vocabulary``, kept in one small JSON file between runs.
-
-    Stemming the 2,000 cues of questions.yaml takes about 15 ms, a tenth of the CLI's start-up; reading
-    them back takes 1 ms. The file is keyed by the vocabulary and this module's own file, so an edit to
-    either stems again, and named after where this module is, so two installations (or checkouts) on one
-    machine keep a file each instead of stemming again in turns. ``DLGUIDE_NO_CACHE=1`` turns it off; a
-    read-only home only means stemming again.
-    """
-    import hashlib
-    import json
-    import os
-    from pathlib import Path
-
-    here = Path(__file__)
-    key = hashlib.sha1("\n".join([str(here.stat().st_mtime_ns), *vocabulary]).encode()).hexdigest()
-    path = None
-    if os.environ.get("DLGUIDE_NO_CACHE", "") in ("", "0"):
-        where = hashlib.sha1(str(here.resolve()).encode()).hexdigest()[:8]
-        path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dlguide" / f"describe-stems-{where}.json"
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            if stored.get("key") == key:
-                return stored["stems"]
-        except (OSError, ValueError, AttributeError):
-            pass  # missing, stale or unreadable: stem again
-    stems = {words: list(stems_of(words)) for words in vocabulary}
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(json.dumps({"key": key, "stems": stems}), encoding="utf-8")
-            os.replace(partial, path)
-        except OSError:
-            pass
-    return stems

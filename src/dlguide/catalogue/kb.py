@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from dlguide.catalogue import cache
 from dlguide.catalogue.schema import Family, Technique
 from dlguide.errors import KnowledgeError, UnknownNameError, UsageError, closest, normalise
 
@@ -382,51 +383,23 @@ def _fingerprint(root: Path) -> str:
 
 def _cache_path(root: Path) -> Path | None:
     """One cache file per knowledge folder, so that edits replace it rather than pile up."""
-    if os.environ.get("DLGUIDE_NO_CACHE", "") not in ("", "0") or not root.is_dir():
-        return None
-    # The XDG spec: a relative $XDG_CACHE_HOME is invalid and ignored (else the cache lands in the user's folder).
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
-    if not base.is_absolute():
+    if not root.is_dir():
         return None
     folder = str(root.resolve())
     name = f"{re.sub(r'[^A-Za-z0-9]+', '-', folder).strip('-')[-60:]}-{zlib.crc32(folder.encode()):08x}"
-    return base / "dlguide" / f"kb-{name}.pickle"
-
-
-def _read_cache(path: Path | None, fingerprint: str) -> KnowledgeBase | None:
-    if path is None:
-        return None
-    try:
-        with path.open("rb") as handle:
-            stored_fingerprint, cached = pickle.load(handle)
-    except Exception:  # a missing, stale or unreadable cache only means validating again
-        return None
-    return cached if stored_fingerprint == fingerprint and isinstance(cached, KnowledgeBase) else None
-
-
-def _write_cache(path: Path | None, fingerprint: str, kb: KnowledgeBase) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps((fingerprint, kb), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, path)
-    except OSError:  # a read-only home is fine: the next run validates again
-        pass
+    return cache.path(f"kb-{name}.pickle")
 
 
 def load(explicit: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     """The validated knowledge base that ``--kb``/``$DLGUIDE_KB``/the built-in folder names."""
     root = resolve_dir(explicit)
-    cache = _cache_path(root)
-    fingerprint = _fingerprint(root) if cache else ""
-    kb = _read_cache(cache, fingerprint)
-    if kb is not None:
+    where = _cache_path(root)
+    fingerprint = _fingerprint(root) if where else ""
+    kb = cache.read(where, fingerprint)
+    if isinstance(kb, KnowledgeBase):
         return kb
     kb, problems = collect(root)
     if problems:
         raise KnowledgeError(problems)
-    _write_cache(cache, fingerprint, kb)
+    cache.write(where, fingerprint, kb)
     return kb
