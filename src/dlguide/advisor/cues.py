@@ -8,6 +8,7 @@ question's cue fields and the code of the modules that build phrases. Any edit t
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from pathlib import Path
 
@@ -75,10 +76,9 @@ def _unlinked(built):
     cues, number_cues, said, leads, weak = built
     stored = []
     for entry in number_cues:
-        copy = describe_numbers.Cues(entry.question, entry.after, entry.before, entry.not_after, entry.not_near,
-                                     entry.rest)
-        copy.question = entry.question.id
-        stored.append(copy)
+        kept = copy.copy(entry)
+        kept.question = entry.question.id
+        stored.append(kept)
     return cues, stored, said, leads, weak
 
 
