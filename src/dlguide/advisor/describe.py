@@ -197,7 +197,7 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
             match.score *= WEAK
     kept = [m for m in kept if not _denied(text, m.first)]
     for before, after in zip(kept, kept[1:]):
-        if after.first == before.last + 1 and after.cue.owner != before.cue.owner:
+        if after.first == before.last + 1 and after.cue.owner != before.cue.owner and after.cue.weight >= before.cue.weight:
             after.score += HEAD_BONUS
     scores: dict[str, float] = {}
     seen: set[tuple[str, tuple[str, ...]]] = set()

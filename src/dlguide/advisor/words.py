@@ -20,8 +20,17 @@ from functools import lru_cache
 GAP = 2
 """Words that may stand between two words of a phrase ("remove the background noise" has "remove noise")."""
 
+SIZE = "#size"
+"""The stem of a picture's size in pixels ("224x224", "512 x 512", "1x256x256"): a cue written as a size finds any."""
+COUNT = "#count"
+"""The stem a cue writes as ``<n>`` ("<n> classes"): it finds any number of things, in digits or in words."""
+COUNT_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                         "fifteen", "twenty", "thirty", "fifty", "hundred", "hundreds", "dozen", "dozens",
+                         "thousand", "thousands", "several"})
+
 _TOKEN = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\u0020\d{3})+(?![\d.,])|\d*\.\d+|\d+)"
+    r"(?P<size>(?<![\w.])\d{1,5}\s?[x×]\s?\d{1,5}(?:\s?[x×]\s?\d{1,5})?(?:\s?(?:px|pixels?))?(?![\w.]))"
+    r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\u0020\d{3})+(?![\d.,])|\d*\.\d+|\d+)"
     r"(?P<suffix>k|mm|m|bn|b|%)?(?!\w)"
     r"|(?P<word>[^\W\d_][\w]*(?:['’][^\W\d_]+)?)"
     r"|(?P<punct>[.;:!?()\[\]\"/]|,(?!\d{3})|\s[-–—]\s)",
@@ -101,7 +110,9 @@ def tokenize(text: str) -> list[Token]:
     tokens = []
     for match in _TOKEN.finditer(text):
         start, end = match.span()
-        if match.group("word"):
+        if match.group("size"):
+            tokens.append(Token("word", match.group(0), SIZE, start, end))
+        elif match.group("word"):
             tokens.append(Token("word", match.group(0), stem(match.group(0)), start, end))
         elif match.group("num"):
             glued = (start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()) or (
@@ -171,6 +182,8 @@ class Text:
         for index, token in enumerate(self.tokens):
             if token.kind != "punct":  # numbers too: "2080 ti", "8 gpus"
                 self._exact.setdefault(token.stem, []).append(index)
+                if _counts(token):
+                    self._exact.setdefault(COUNT, []).append(index)
                 if len(token.stem) >= 7:
                     self._head.setdefault(token.stem[:7], []).append(index)
 
@@ -203,6 +216,13 @@ def _capitals(word: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
+def _counts(token: Token) -> bool:
+    """Whether a token can count things: "12", "six", "dozens"; not "ResNet-50", not "30%"."""
+    if token.kind == "num":
+        return not token.glued and token.suffix != "%"
+    return token.kind == "word" and token.stem in COUNT_WORDS
+
+
 def _rest(stems: tuple[str, ...], tokens: list[Token], at: int, stop: int, gap: int) -> tuple[int, ...] | None:
     used = [at]
     for part in stems[1:]:
@@ -210,7 +230,7 @@ def _rest(stems: tuple[str, ...], tokens: list[Token], at: int, stop: int, gap: 
             index = at + step
             if index >= stop or tokens[index].kind == "punct":
                 return None
-            if same(part, tokens[index].stem):
+            if same(part, tokens[index].stem) or (part == COUNT and _counts(tokens[index])):
                 at = index
                 used.append(index)
                 break
@@ -221,7 +241,13 @@ def _rest(stems: tuple[str, ...], tokens: list[Token], at: int, stop: int, gap: 
 
 def stems_of(words: str) -> tuple[str, ...]:
     """The stems of a cue's words, in order."""
-    return tuple(token.stem for token in tokenize(words) if token.kind != "punct")
+    pieces = words.split("<n>")  # "<n> classes": a count, then the word
+    stems: list[str] = []
+    for number, piece in enumerate(pieces):
+        if number:
+            stems.append(COUNT)
+        stems += [token.stem for token in tokenize(piece) if token.kind != "punct"]
+    return tuple(stems)
 
 
 def phrase(words: str, weight: float = 1.0, owner: str = "") -> Phrase | None:
