@@ -147,11 +147,11 @@ class Phrase:
         # A stem of three letters or fewer is too short to stand for a family of words: "note" and "not" share
         # "not", "coming" and "come" share "com", the metric "WER" and "were" share "wer". Such a word finds
         # only itself (and its plural).
+        # A word written "=drawing" finds only itself and its plural too: the picture, not the verb "draws".
         self.forms = None
-        if any(len(s) <= SHORT_STEM for s in stems):
-            words_only = _WORDS.findall(words.lower())  # the tokenizer's words and numbers, without its objects
-            if len(words_only) == len(stems):
-                self.forms = tuple(w if len(s) <= SHORT_STEM else None for w, s in zip(words_only, stems))
+        marked = _MARKED.findall(words.lower().replace("<n>", "#"))  # the tokenizer's words and numbers
+        if len(marked) == len(stems) and any(exact or len(s) <= SHORT_STEM for (exact, _), s in zip(marked, stems)):
+            self.forms = tuple(w if exact or len(s) <= SHORT_STEM else None for (exact, w), s in zip(marked, stems))
 
     def __repr__(self) -> str:
         return f"Phrase({self.words!r}, {self.weight}, {self.owner!r})"
@@ -199,7 +199,7 @@ class Text:
 
 
 SHORT_STEM = 3
-_WORDS = re.compile(r"[^\W\d_][\w]*(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*")
+_MARKED = re.compile(r"(=?)([^\W\d_][\w]*(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*|#)")
 
 
 def _same_form(form: str | None, word: str) -> bool:
