@@ -467,3 +467,53 @@ def test_the_kept_cue_phrases_follow_every_edit_and_survive_a_broken_file(kb_cop
     path.write_text(path.read_text().replace("synonyms: [image, photo,", "synonyms: [image, photo, zorblat,"))
     assert understand("my zorblats", knowledge.load(kb_copy).questions).answers.get("data") == "image"
     assert kept.stat().st_size > 1000  # built again and kept
+
+
+@pytest.mark.parametrize(
+    "text, question, value",
+    [("I have 3,000 samples at 128x128 and want to classify them", "data", "image"),
+     ("the inputs are 512 x 512 px", "data", "image"),
+     ("sort the parts into six different faults from the vibration sensors", "task", "classify"),
+     ("the readings fall into 4 distinct classes", "task", "classify")],
+)
+def test_a_size_in_pixels_means_pictures_and_a_count_of_kinds_means_classes(questions, text, question, value):
+    assert understand(text, questions).answers.get(question) == value
+
+
+def test_a_size_and_a_count_of_kinds_are_not_counts_of_examples(questions):
+    found = understand("2,000 photos of 224x224 in 12 classes", questions)
+    assert found.answers["samples"] == 2000
+    assert not any("224" in reason for reason in found.ignored)  # one size, not two stray numbers
+
+
+def test_a_count_of_kinds_leaves_boxes_and_masks_their_task(questions):
+    assert understand("draw bounding boxes around 6 classes of vehicles in drone images", questions).answers["task"] == "detect"
+    assert understand("segment 3 classes of tissue in each pixel of the slides", questions).answers["task"] == "segment"
+
+
+def test_a_verb_is_not_the_noun_it_shares_a_stem_with(questions):
+    # "=drawing" in questions.yaml: the picture, not the verb; a plural still counts.
+    assert understand("the model draws a box around each car in the video stream", questions).answers["data"] == "video"
+    assert understand("classify children's drawings by age", questions).answers["data"] == "image"
+
+
+def test_a_weak_generic_head_does_not_outweigh_its_specific_modifier(questions):
+    # "audio signals": "signals" alone would mean a series; "audio" says which.
+    found = understand("sort spectrograms of audio signals into normal and abnormal over time", questions)
+    assert found.answers["data"] == "audio"
+
+
+def test_new_cue_syntax_works_from_questions_yaml_alone(kb_copy):
+    import yaml
+
+    path = kb_copy / "questions.yaml"
+    document = yaml.safe_load(path.read_text())
+    data = next(q for q in document["questions"] if q["id"] == "data")
+    graph = next(c for c in data["choices"] if c["id"] == "graph")
+    graph["synonyms"] = [*graph["synonyms"], "<n> molecules", "=planning", "32x32"]
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    questions = knowledge.load(kb_copy).questions
+    assert understand("a set of several molecules", questions).answers["data"] == "graph"
+    assert understand("each item is 32 x 32", questions).answers["data"] == "graph"
+    assert understand("route planning", questions).answers["data"] == "graph"
+    assert "data" not in understand("we planned it", questions).answers
