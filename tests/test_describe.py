@@ -517,3 +517,10 @@ def test_new_cue_syntax_works_from_questions_yaml_alone(kb_copy):
     assert understand("each item is 32 x 32", questions).answers["data"] == "graph"
     assert understand("route planning", questions).answers["data"] == "graph"
     assert "data" not in understand("we planned it", questions).answers
+
+
+@pytest.mark.parametrize("arrow", ["->", "→", "=>"])
+def test_an_arrow_turns_one_thing_into_another(questions, arrow):
+    found = understand(f"piano recordings {arrow} sheet music", questions)
+    assert found.answers["task"] == "translate"
+    assert found.answers["data"] == "audio"  # what the arrow makes is not the input

@@ -32,6 +32,7 @@ _TOKEN = re.compile(
     r"(?P<size>(?<![\w.])\d{1,5}\s?[x×]\s?\d{1,5}(?:\s?[x×]\s?\d{1,5})?(?:\s?(?:px|pixels?))?(?![\w.]))"
     r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\u0020\d{3})+(?![\d.,])|\d*\.\d+|\d+)"
     r"(?P<suffix>k|mm|m|bn|b|%)?(?!\w)"
+    r"|(?P<arrow>->|=>|→|⟶|⇒)"
     r"|(?P<word>[^\W\d_][\w]*(?:['’][^\W\d_]+)?)"
     r"|(?P<punct>[.;:!?()\[\]\"/]|,(?!\d{3})|\s[-–—]\s)",
     re.IGNORECASE,
@@ -112,6 +113,9 @@ def tokenize(text: str) -> list[Token]:
         start, end = match.span()
         if match.group("size"):
             tokens.append(Token("word", match.group(0), SIZE, start, end))
+        elif match.group("arrow"):
+            # "piano recording -> MIDI notes": an arrow turns one thing into another.
+            tokens.append(Token("word", "into", "into", start, end))
         elif match.group("word"):
             tokens.append(Token("word", match.group(0), stem(match.group(0)), start, end))
         elif match.group("num"):
