@@ -434,13 +434,16 @@ def test_a_slash_is_or_and_a_complaint_is_not_a_denial(questions, text, question
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["it does not work and I am not sure why",  # "note" is a text cue; "not" is not a note
-     "plot the error for different numbers of hidden nodes",  # a network's nodes, not a graph's
-     "predict the following values"],  # nobody's follower
+    "text, misread",
+    [("it does not work and I am not sure why", "text"),  # "note" is a text cue; "not" is not a note
+     ("plot the error for different numbers of hidden nodes", "graph"),  # a network's nodes, not a graph's
+     ("predict the following values", "graph")],  # nobody's follower
 )
-def test_words_that_only_look_like_cues_are_no_evidence_of_the_data(questions, text):
-    assert "data" not in understand(text, questions).answers
+def test_words_that_only_look_like_cues_are_no_evidence_of_the_data(questions, text, misread):
+    found = understand(text, questions)
+    assert found.answers.get("data") != misread
+    # At most a guess of the learned layer, from other words: never a cue's reading.
+    assert "data" not in found.answers or ("data" in found.unsure and "learned from" in found.evidence["data"])
 
 
 @pytest.mark.parametrize(

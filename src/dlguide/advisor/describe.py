@@ -34,6 +34,8 @@ from typing import Any
 
 from dlguide.advisor.cues import NAME, SYNONYM, compiled
 from dlguide.advisor.describe_numbers import Quantity, other_part, quantities, rest_of, roles
+from dlguide.advisor.learned import ALONE
+from dlguide.advisor.learned import evidence as learned_evidence
 from dlguide.advisor.words import Phrase, Text
 from dlguide.rules.rules_schema import Profile, Question
 
@@ -146,19 +148,50 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
     kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in barred], led, goal, weak)
     evidence = {choice: _best(kept, choice, text) for choice in scores}
     _combine(question, kept, scores, evidence)
-    if not scores:
-        return
     if question.kind == "multi":
         chosen = [c.id for c in question.choices if scores.get(c.id, 0.0) >= NAME]
         if chosen:
             chosen.sort(key=lambda c: min(m.first for m in kept if m.cue.owner == c))
             found.put(question.id, chosen, ", ".join(evidence[c] for c in chosen))
         return
+    top, sure = _ranked(scores, kept)
+    if question.learned is not None:
+        silenced = frozenset(i for cue in cues if not cue.owner for used in cue.occurrences(text) for i in used)
+        _with_learned(question, text, barred, scores, kept, evidence, found, top, sure, silenced)
+        return
+    if top is not None:
+        found.put(question.id, top, evidence[top], sure=sure)
+
+
+def _ranked(scores: dict[str, float], kept: list[_Match]) -> tuple[str | None, bool]:
+    """The heaviest choice (the first named, among equals), and whether it is far enough ahead to be sure."""
+    if not scores:
+        return None, False
     ranked = sorted(scores, key=lambda c: (-scores[c], min((m.first for m in kept if m.cue.owner == c), default=0)))
     top = ranked[0]
     runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
-    sure = scores[top] >= SYNONYM and scores[top] >= SURE_MARGIN * runner_up
-    found.put(question.id, top, evidence[top], sure=sure)
+    return top, scores[top] >= SYNONYM and scores[top] >= SURE_MARGIN * runner_up
+
+
+def _with_learned(question: Question, text: Text, barred: set[str], scores: dict[str, float], kept: list[_Match],
+                  evidence: dict[str, str], found: Understood, top: str | None, sure: bool,
+                  silenced: frozenset[int] = frozenset()) -> None:
+    """The cues' reading with the learned words added where it was unsure; what they changed is a guess."""
+    if top is not None and sure:  # the cues settled it
+        found.put(question.id, top, evidence[top], sure=True)
+        return
+    extra, words = learned_evidence(question.learned, text, silenced)
+    extra = {choice: value for choice, value in extra.items() if choice not in barred}
+    combined = {choice: scores.get(choice, 0.0) + extra.get(choice, 0.0) for choice in {*scores, *extra}}
+    best, _ = _ranked({c: v for c, v in combined.items() if v > 0}, kept)
+    if best is None or (top is None and extra.get(best, 0.0) < ALONE):
+        return
+    if best == top or extra.get(best, 0.0) < ALONE:  # too little learned evidence to overrule a cue
+        found.put(question.id, top, evidence[top], sure=sure)
+        return
+    learned = ", ".join(f"'{w}'" for w in words.get(best, [])[:3])
+    said = evidence.get(best)
+    found.put(question.id, best, f"{said}, and learned from {learned}" if said else f"learned from {learned}", sure=False)
 
 
 def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,

@@ -258,3 +258,15 @@ def phrase(words: str, weight: float = 1.0, owner: str = "") -> Phrase | None:
     """A cue as a Phrase; None for a cue with no words in it."""
     stems = stems_of(words)
     return Phrase(stems, words, weight, owner) if stems else None
+
+
+STEMMER_VERSION = 1
+"""Raise it with any change to how ``stem`` works that its tables above do not show."""
+
+
+def fingerprint() -> str:
+    """A short hash of how text becomes stems; learned weights are only valid for the same one."""
+    import hashlib
+
+    made = repr((_TOKEN.pattern, _SUFFIXES, sorted(_KEEP), STEMMER_VERSION))
+    return hashlib.sha1(made.encode("utf-8")).hexdigest()[:12]

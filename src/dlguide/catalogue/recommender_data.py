@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from dlguide.rules import conditions
+from dlguide.rules.learned_schema import Learned, LearnedFile
 from dlguide.rules.rules_schema import (
     Question,
     QuestionsFile,
@@ -27,6 +28,7 @@ from dlguide.rules.rules_schema import (
 
 QUESTIONS_FILE = "questions.yaml"
 RULES_FILE = "rules.yaml"
+LEARNED_FILE = "learned.yaml"
 
 
 def load(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any], validate_model: Callable[..., Any]):
@@ -69,6 +71,7 @@ def load(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any], v
         if len(problems) == before:
             rules.append(rule)
     _check_family_answers(kb, questions, problems)
+    _attach_learned(kb.root / LEARNED_FILE, questions, problems, read_yaml, validate_model)
     return questions, Rules(base_score=rules_file.base_score, rules=rules)
 
 
@@ -133,3 +136,25 @@ def _check_family_answers(kb, questions: dict[str, Question], problems: list[str
 
 def _check_when(node, questions: dict[str, Question], where: str, problems: list[str]) -> None:
     problems.extend(f"{where}: {problem}" for problem in conditions.problems(node, questions))
+
+
+def _attach_learned(path: Path, questions: dict[str, Question], problems: list[str], read_yaml, validate_model) -> None:
+    """Give each question its fitted weights from ``learned.yaml``, if the folder has one (it is optional)."""
+    if not path.exists():
+        return
+    data = read_yaml(path, problems)
+    learned = validate_model(LearnedFile, data, path, problems) if data is not None else None
+    if learned is None:
+        return
+    stop = frozenset(learned.stop_words)  # whether the stemmer still fits is the reader's to check
+    for question_id, fitted in learned.questions.items():
+        question = questions.get(question_id)
+        if question is None or question.kind != "choice":
+            problems.append(f"{path}: questions.{question_id}: no choice question with this id in {QUESTIONS_FILE}")
+            continue
+        ids = {choice.id for choice in question.choices}
+        strangers = sorted({c for weights in fitted.words.values() for c in weights} - ids)
+        if strangers:
+            problems.append(f"{path}: questions.{question_id}: not choices of {question_id!r}: {', '.join(strangers)}")
+            continue
+        question._learned = Learned(fitted.words, learned.weight, stop, learned.stemmer)

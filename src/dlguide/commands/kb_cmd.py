@@ -32,6 +32,10 @@ def validate(
     """Check a knowledge folder against the schema and its cross-references; list every problem."""
     root = knowledge.resolve_dir(directory)
     base, problems = knowledge.collect(root)
+    if base.questions:
+        from dlguide.advisor.learned import problems as learned_problems
+
+        problems = [*problems, *learned_problems(base.questions)]
     if as_json:
         emit_json("kb validate", {"path": str(root), "valid": not problems, "problems": problems,
                    "families": list(base.families), "techniques": list(base.techniques)})

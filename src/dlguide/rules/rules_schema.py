@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from dlguide.rules.strict import Strict  # noqa: F401  (the base of every model here; kept importable from here)
 
@@ -183,6 +183,14 @@ class Question(Strict):
         description="How a --describe sentence gives this number or fraction: the words around a number that "
         "give it this role; without it, no number in a sentence answers this question.",
     )
+    # Set by the loader from learned.yaml (a ``Learned``), never written in
+    # questions.yaml: weights fitted on the corpus, not words a person chose.
+    _learned: object = PrivateAttr(default=None)
+
+    @property
+    def learned(self):
+        """This question's learned word weights, or None."""
+        return self._learned
 
     @model_validator(mode="after")
     def _shape_fits_kind(self) -> "Question":

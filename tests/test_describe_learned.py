@@ -1,0 +1,114 @@
+"""--describe's learned layer: weights fitted on the corpus, under the cues; what it decides is a guess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dlguide.advisor.describe import understand
+from dlguide.advisor.learned import evidence as learned_evidence
+from dlguide.advisor.words import Text, fingerprint
+from dlguide.catalogue import kb as knowledge
+from dlguide.errors import KnowledgeError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _learned(kb_dir: Path, words: dict, *, stemmer: str | None = None, question: str = "data") -> None:
+    document = {"schema_version": 1, "trained_on": "a test", "method": "by hand", "stemmer": stemmer or fingerprint(),
+                "weight": 1.0, "stop_words": ["the", "of"], "questions": {question: {"words": words}}}
+    (kb_dir / "learned.yaml").write_text(yaml.safe_dump(document))
+
+
+def test_a_word_only_the_learned_layer_knows_is_a_guess_that_names_it(kb_copy):
+    _learned(kb_copy, {"zorbl": {"audio": 2.0, "image": -1.0}})
+    found = understand("a thousand zorbl files, sort them", knowledge.load(kb_copy).questions)
+    assert found.answers["data"] == "audio"
+    assert "data" in found.unsure
+    assert found.evidence["data"] == "learned from 'zorbl'"
+
+
+def test_too_little_learned_evidence_answers_nothing(kb_copy):
+    _learned(kb_copy, {"zorbl": {"audio": 0.2}})
+    assert "data" not in understand("a thousand zorbl files", knowledge.load(kb_copy).questions).answers
+
+
+def test_learned_words_never_overrule_a_sure_cue(kb_copy):
+    _learned(kb_copy, {"zorbl": {"audio": 3.0}})
+    found = understand("800 chest x-rays of zorbl", knowledge.load(kb_copy).questions)
+    assert found.answers["data"] == "image" and "data" not in found.unsure
+
+
+def test_learned_words_settle_a_close_call_as_a_guess(kb_copy):
+    (kb_copy / "learned.yaml").unlink()
+    questions = knowledge.load(kb_copy).questions
+    text = "sensor logs and text notes about zorbl"
+    before = understand(text, {q.id: q for q in questions.values()})
+    assert before.answers["data"] == "time-series"  # a tie with text: the first named leads
+    _learned(kb_copy, {"zorbl": {"text": 1.0}})
+    after = understand(text, knowledge.load(kb_copy).questions)
+    assert after.answers["data"] == "text"
+    assert "data" in after.unsure and "learned from 'zorbl'" in after.evidence["data"]
+
+
+def test_words_a_not_cue_takes_are_not_learned_features_either(kb_copy):
+    _learned(kb_copy, {"hidden": {"graph": 3.0}, "node": {"graph": 3.0}})
+    found = understand("plot the error for different numbers of hidden nodes", knowledge.load(kb_copy).questions)
+    assert found.answers.get("data") != "graph"
+
+
+def test_weights_of_another_stemmer_are_ignored_and_kb_validate_says_so(kb_copy):
+    _learned(kb_copy, {"zorbl": {"audio": 2.0}}, stemmer="0123456789ab")
+    assert "data" not in understand("a thousand zorbl files", knowledge.load(kb_copy).questions).answers
+    result = subprocess.run([sys.executable, "-m", "dlguide", "kb", "validate", str(kb_copy)],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "fitted with another stemmer" in result.stderr and "benchmarks/learn.py" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [({"question": "samples"}, "no choice question with this id"),
+     ({"words": {"zorbl": {"sound": 1.0}}}, "not choices of 'data': sound")],
+)
+def test_a_learned_file_that_does_not_fit_is_a_knowledge_error(kb_copy, change, message):
+    _learned(kb_copy, change.pop("words", {"zorbl": {"audio": 1.0}}), **change)
+    with pytest.raises(KnowledgeError, match=message):
+        knowledge.load(kb_copy)
+
+
+def test_the_shipped_weights_fit_this_stemmer_and_these_questions():
+    shipped = yaml.safe_load((knowledge.builtin_dir() / "learned.yaml").read_text())
+    assert shipped["stemmer"] == fingerprint()  # else: python benchmarks/learn.py
+    questions = knowledge.load(None).questions
+    assert all(questions[q].learned is not None for q in shipped["questions"])
+
+
+@pytest.mark.slow
+def test_learn_fits_a_corpus_into_a_file_the_knowledge_base_accepts(kb_copy, tmp_path):
+    pytest.importorskip("numpy")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lines = []
+    for n, (text, data, task) in enumerate([("zorbl clips of birds", "audio", "classify"),
+                                            ("zorbl clips of frogs", "audio", "classify"),
+                                            ("blorp photos of cats", "image", "classify"),
+                                            ("blorp photos of dogs", "image", "classify")] * 5):
+        lines.append(f'{{"id": "tt-{n:04d}", "source": "https://example.org/{n}", "kind": "issue", "text": "{text}", '
+                     f'"answers": {{"data": "{data}", "task": "{task}"}}, '
+                     f'"expert": {{"recommended": "cnn", "accepted": ["cnn"], "mistakes": [], "why": "test"}}}}')
+    (corpus / "tiny.jsonl").write_text("\n".join(lines) + "\n")
+    out = kb_copy / "learned.yaml"
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "learn.py"), "--output", str(out)],
+                            capture_output=True, text=True, env={**os.environ, "DLGUIDE_CORPUS_DIR": str(corpus)})
+    assert result.returncode == 0, result.stderr
+    fitted = yaml.safe_load(out.read_text())["questions"]["data"]["words"]
+    assert fitted["zorbl"]["audio"] > 0 > fitted["zorbl"]["image"]
+    questions = knowledge.load(kb_copy).questions  # validated: the stemmer, the questions and choices fit
+    evidence, words = learned_evidence(questions["data"].learned, Text("zorbl"))
+    assert max(evidence, key=evidence.get) == "audio" and words["audio"] == ["zorbl"]
