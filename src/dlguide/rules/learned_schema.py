@@ -6,7 +6,7 @@ question its ``Learned``; ``dlguide.advisor.learned`` reads a sentence with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import pickle
 from typing import Literal
 
 from pydantic import Field
@@ -21,14 +21,32 @@ class LearnedQuestion(Strict):
         description="Feature (a word stem, or two neighbouring stems) -> {choice id: weight}.")
 
 
-@dataclass(frozen=True)
 class Learned:
-    """One question's fitted weights as the reader uses them (``dlguide.advisor.learned``)."""
+    """One question's fitted weights as the reader uses them (``dlguide.advisor.learned``).
 
-    words: dict[str, dict[str, float]]
-    weight: float
-    stop: frozenset[str]
-    stemmer: str
+    The weights travel packed: a cached knowledge base unpickles its questions for every recommendation,
+    and only ``--describe`` looks the words up, so only it pays to unpack them (about 2 ms).
+    """
+
+    __slots__ = ("_packed", "_words", "weight", "stop", "stemmer")
+
+    def __init__(self, words: dict[str, dict[str, float]], weight: float, stop: frozenset[str], stemmer: str) -> None:
+        self._packed, self._words = pickle.dumps(words, pickle.HIGHEST_PROTOCOL), words
+        self.weight, self.stop, self.stemmer = weight, stop, stemmer
+
+    @property
+    def words(self) -> dict[str, dict[str, float]]:
+        """Feature -> {choice: weight}."""
+        if self._words is None:
+            self._words = pickle.loads(self._packed)
+        return self._words
+
+    def __getstate__(self) -> tuple:
+        return self._packed, self.weight, self.stop, self.stemmer
+
+    def __setstate__(self, state: tuple) -> None:
+        self._packed, self.weight, self.stop, self.stemmer = state
+        self._words = None
 
 
 class LearnedFile(Strict):
