@@ -21,8 +21,13 @@ by a commenter rather than the thread's author says so in ``by``. A third (``pag
 less-covered domains such as agriculture, energy, law and astronomy; ``short.jsonl``: 150 one-line question
 titles and repository descriptions, the length people type) followed the same way, and a fourth
 (``forum.jsonl``: 130 people describing their own project in issues and forum posts; ``pages4.jsonl``: 133
-abstracts, model and dataset cards and challenge pages). Each collection was read as it came, on its
-development part, before any tuning to it.
+abstracts, model and dataset cards and challenge pages). A fifth added 656 more in five files: blog posts
+and project write-ups (``blogs.jsonl``), forum posts and the issue threads where people describe their own
+project (``threads.jsonl``, each item's ``kind`` says which), Stack Exchange questions
+(``stackexchange.jsonl``), one-line titles (``titles.jsonl``) and abstracts of applied papers
+(``abstracts.jsonl``); items whose source could not be checked, or that repeated a thread already in the
+corpus through a mirror, were left out. Each collection was read as it came, on its development part,
+before any tuning to it.
 
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks

@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> None:
               "with the rules and questions of this checkout. Numbers count as right within 10%, fractions within "
               "0.02; a choice counts as right when it is the labelled one or one the labelling guideline's `also` names "
               "(benchmarks/corpus/GUIDELINE.md), and the strict figure beside it counts the labelled choice only. "
-              "'set where not labelled' counts answers the careful reader left open. Bars apply to the test part.\n")
+              "'set where not labelled' counts answers the careful reader left open. Bars apply to the test part. "
+              "The learned layer (knowledge/learned.yaml) was fitted on the development part, so the development "
+              "figures are partly in-sample; `python benchmarks/learn.py --cv` measures it held out.\n")
     report = header + "\n" + "\n\n".join(table(part, result) for part, result in parts.items()) + "\n"
     print(report)
     for item_id, text, wrong, pick in parts["dev"]["misses"][: args.misses]:

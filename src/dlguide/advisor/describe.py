@@ -6,7 +6,8 @@ in ``reading``, which words around a number give it that role. This module only 
 
 - for a choice question, every cue found adds its weight to its choice (a phrase of several words a little
   more; where phrases overlap the longer one keeps the words; in a compound such as "transaction graph" the
-  last noun, the head, counts one more). The heaviest choice wins; it is *sure* when it has a synonym's
+  last noun, the head, counts one more, unless it is a weaker, generic word: "audio signals"). The heaviest
+  choice wins; it is *sure* when it has a synonym's
   weight and clearly beats the runner-up, else it is a guess that an interactive run confirms;
 - a cue right after one of the question's ``lead_words`` ("I want to", "predict") counts double, and so does
   every cue of a clause that opens with a choice's own word, an imperative ("Forecast six weeks of sales");
@@ -21,6 +22,8 @@ in ``reading``, which words around a number give it that role. This module only 
 - a choice with ``several_of`` wins when two of those choices are each named ("photos and their captions");
   a choice with ``applies_when`` is never picked where its condition on earlier answers is false, and one
   with ``implies`` gives another question a guess where the sentence said nothing of it;
+- where the cues leave a choice question unsure, or say nothing, the question's learned word weights
+  (``dlguide.advisor.learned``, from ``learned.yaml``) are added; what they change or give alone is a guess;
 - numbers take the role their neighbouring words give them (``dlguide.advisor.describe_numbers``); a count
   of a test split is not the training count, and a labelled and an unlabelled part make the whole.
 
