@@ -35,12 +35,16 @@ sys.path[:0] = [str(HERE), str(ROOT / "tests")]
 import corpus  # noqa: E402  (a sibling module, found through the path set just above)
 
 
+NAMED_FLAGS = {"data", "task", "samples", "labeled", "seq_len", "compute", "priority"}
+
+
 def flags_of(answers: dict) -> list[str]:
-    """The ``recommend`` flags an item's answers stand for, e.g. --samples 3000 --priority speed."""
+    """The ``recommend`` flags an item's answers stand for, e.g. --samples 3000 --priority speed; a question
+    without a named flag of its own (output_kind) goes through --set."""
     args: list[str] = []
     for key, value in answers.items():
         for item in value if isinstance(value, list) else [value]:
-            args += [f"--{key.replace('_', '-')}", str(item)]
+            args += [f"--{key.replace('_', '-')}", str(item)] if key in NAMED_FLAGS else ["--set", f"{key}={item}"]
     return args
 
 

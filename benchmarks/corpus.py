@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = ROOT / "benchmarks" / "corpus"
 TEST_SHARE = 0.4  # 40% test, 60% development
-ANSWER_KEYS = {"data", "task", "samples", "labeled", "seq_len", "compute", "priority"}
+ANSWER_KEYS = {"data", "task", "output_kind", "samples", "labeled", "seq_len", "compute", "priority"}
 
 
 def part_of(item_id: str) -> str:

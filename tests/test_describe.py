@@ -527,3 +527,15 @@ def test_an_arrow_turns_one_thing_into_another(questions, arrow):
     found = understand(f"piano recordings {arrow} sheet music", questions)
     assert found.answers["task"] == "translate"
     assert found.answers["data"] == "audio"  # what the arrow makes is not the input
+
+
+@pytest.mark.parametrize(
+    "text, output",
+    [("turn scanned handwritten letters into typed text", "text"),
+     ("convert photos of formulas to LaTeX", "text"),
+     ("turn pencil sketches into realistic photos", "image"),
+     ("classify 2,000 photos of cats and dogs", None),  # not a conversion: the question does not apply
+     ("sort our photos into 12 classes", None)],
+)
+def test_what_a_conversion_produces_is_read_only_for_a_conversion(questions, text, output):
+    assert understand(text, questions).answers.get("output_kind") == output

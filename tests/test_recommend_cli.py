@@ -19,8 +19,8 @@ def test_json_contract(cli):
     assert result.code == 0, result.stderr
     document = result.json()
     assert set(document) == KEYS
-    assert document["profile"] == {"data": "image", "task": "classify", "samples": 800, "labeled": 0.1,
-                                   "seq_len": "unknown", "compute": "low", "priority": []}
+    assert document["profile"] == {"data": "image", "task": "classify", "output_kind": "unknown", "samples": 800,
+                                   "labeled": 0.1, "seq_len": "unknown", "compute": "low", "priority": []}
     recommendations = document["recommendations"]
     assert sorted(entry["id"] for entry in recommendations) == sorted(FAMILIES)  # every family, ranked
     for entry in recommendations:

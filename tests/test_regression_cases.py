@@ -280,6 +280,15 @@ CASES = [
       source="Liu, Ting, Zhou 2008 (Isolation Forest); Han et al. 2022 (ADBench)"),
     F("paired-translation-few-pairs", "--data image --task translate --samples 300", "gan", top3=("diffusion",),
       written="practice", source="Isola et al. 2017 (pix2pix learns facades from 400 pairs)"),
+    F("handwriting-to-text", "--data image --task translate --set output_kind=text --samples 20000", "cnn",
+      top3=("transformer",), not_top=("gan", "diffusion"), written="practice",
+      source="CRNN (Shi et al. 2015) and TrOCR (Li et al. 2021): an image read out as text is recognition; the "
+             "corpus's OCR, handwriting and image-to-LaTeX threads accept CNN and Transformer, call a GAN a mistake"),
+    D("d-scans-to-typed-text", "turn scanned handwritten pages into typed text, about 20k lines", "cnn",
+      top3=("transformer",), not_top=("gan",), written="practice",
+      source="the same, as a sentence: 'into typed text' says the output is text"),
+    D("d-sketches-to-photos", "turn pencil sketches into realistic photos, 10k pairs", "gan", top3=("diffusion",),
+      written="practice", source="seed:000 GAN examples, image-to-image translation; the output is a picture"),
     # ---- written from the seeds before reading the rules (was tests/test_heldout_style.py, flags) -------------------
     F("img-huge-highcompute",
       "--data image --task classify --samples 5000000 --labeled 1 --compute high --priority quality", None,
