@@ -26,9 +26,10 @@ and project write-ups (``blogs.jsonl``), forum posts and the issue threads where
 project (``threads.jsonl``, each item's ``kind`` says which), Stack Exchange questions
 (``stackexchange.jsonl``), one-line titles (``titles.jsonl``) and abstracts of applied papers
 (``abstracts.jsonl``); items whose source could not be checked, or that repeated a thread already in the
-corpus through a mirror, were left out. A sixth, read but never tuned to, added model cards and model-zoo
-READMEs (``modelcards.jsonl``, 120) and student project reports (``students.jsonl``, 24). Each collection
-was read as it came, on its development part, before any tuning to it.
+corpus through a mirror, were left out. A sixth, never tuned to for data and task (its development part
+only suggested a few cues of what a conversion produces), added model cards and model-zoo READMEs
+(``modelcards.jsonl``, 120) and student project reports (``students.jsonl``, 24). Each collection was read
+as it came, on its development part, before any tuning to it.
 
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
