@@ -148,7 +148,7 @@ WEAK_ENDS = frozenset({"to", "for", "so", "and", "that", "which", "in"})
 def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood, led: set[int],
                  goal: bool = False, weak: set[int] = frozenset()) -> None:
     barred = _barred(question, found)
-    kept, scores = _weigh(text, [cue for cue in cues if cue.owner not in barred], led, goal, weak)
+    kept, scores, silenced = _weigh(text, [cue for cue in cues if cue.owner not in barred], led, goal, weak)
     evidence = {choice: _best(kept, choice, text) for choice in scores}
     _combine(question, kept, scores, evidence)
     if question.kind == "multi":
@@ -158,12 +158,11 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
             found.put(question.id, chosen, ", ".join(evidence[c] for c in chosen))
         return
     top, sure = _ranked(scores, kept)
-    if question.learned is not None:
-        silenced = frozenset(i for cue in cues if not cue.owner for used in cue.occurrences(text) for i in used)
-        _with_learned(question, text, barred, scores, kept, evidence, found, top, sure, silenced)
-        return
+    said = evidence.get(top)
+    if question.learned is not None and not sure:
+        top, said = _with_learned(question, text, barred, scores, kept, evidence, top, silenced)
     if top is not None:
-        found.put(question.id, top, evidence[top], sure=sure)
+        found.put(question.id, top, said, sure=sure)
 
 
 def _ranked(scores: dict[str, float], kept: list[_Match]) -> tuple[str | None, bool]:
@@ -177,29 +176,24 @@ def _ranked(scores: dict[str, float], kept: list[_Match]) -> tuple[str | None, b
 
 
 def _with_learned(question: Question, text: Text, barred: set[str], scores: dict[str, float], kept: list[_Match],
-                  evidence: dict[str, str], found: Understood, top: str | None, sure: bool,
-                  silenced: frozenset[int] = frozenset()) -> None:
-    """The cues' reading with the learned words added where it was unsure; what they changed is a guess."""
-    if top is not None and sure:  # the cues settled it
-        found.put(question.id, top, evidence[top], sure=True)
-        return
+                  evidence: dict[str, str], top: str | None, silenced: frozenset[int]) -> tuple[str | None, str | None]:
+    """The cues' unsure reading with the learned words added: the choice and the words it came from (a guess)."""
     extra, words = learned_evidence(question.learned, text, silenced)
     extra = {choice: value for choice, value in extra.items() if choice not in barred}
     combined = {choice: scores.get(choice, 0.0) + extra.get(choice, 0.0) for choice in {*scores, *extra}}
     best, _ = _ranked({c: v for c, v in combined.items() if v > 0}, kept)
-    if best is None or (top is None and extra.get(best, 0.0) < ALONE):
-        return
-    if best == top or extra.get(best, 0.0) < ALONE:  # too little learned evidence to overrule a cue
-        found.put(question.id, top, evidence[top], sure=sure)
-        return
+    if best is None:
+        return None, None
+    if best == top or extra.get(best, 0.0) < ALONE:  # too little learned evidence to overrule a cue or speak alone
+        return top, evidence.get(top)
     learned = ", ".join(f"'{w}'" for w in words.get(best, [])[:3])
     said = evidence.get(best)
-    found.put(question.id, best, f"{said}, and learned from {learned}" if said else f"learned from {learned}", sure=False)
+    return best, f"{said}, and learned from {learned}" if said else f"learned from {learned}"
 
 
 def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
-           weak: set[int] = frozenset()) -> tuple[list[_Match], dict[str, float]]:
-    """The cue matches that count, and each choice's weight of evidence.
+           weak: set[int] = frozenset()) -> tuple[list[_Match], dict[str, float], frozenset[int]]:
+    """The cue matches that count, each choice's weight of evidence, and the words the not-cues took.
 
     ``goal``: the question is about the goal (it has lead words), so a clause that opens with one of its
     choices' words is an imperative that states it.
@@ -209,6 +203,7 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
     # A longer phrase keeps the words it matched: "anomaly detection" is not also "detection", "no gpu" not
     # "gpu"; the words it skips stay free ("predict tomorrow's price" still has "tomorrow").
     matches.sort(key=lambda m: (-len(m.cue.stems), m.last - m.first, -m.cue.weight, m.first))
+    silenced = frozenset(i for m in matches if not m.cue.owner for i in m.used)  # no learned features either
     taken: set[int] = set()
     kept: list[_Match] = []
     for match in matches:
@@ -242,7 +237,7 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
         again = (match.cue.owner, tuple(text.tokens[i].stem for i in match.used))
         scores[match.cue.owner] = scores.get(match.cue.owner, 0.0) + match.score * (REPEAT if again in seen else 1.0)
         seen.add(again)
-    return kept, scores
+    return kept, scores, silenced
 
 
 def _combine(question: Question, kept: list[_Match], scores: dict[str, float], evidence: dict[str, str]) -> None:

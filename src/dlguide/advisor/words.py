@@ -264,6 +264,7 @@ STEMMER_VERSION = 1
 """Raise it with any change to how ``stem`` works that its tables above do not show."""
 
 
+@lru_cache(maxsize=1)
 def fingerprint() -> str:
     """A short hash of how text becomes stems; learned weights are only valid for the same one."""
     import hashlib
