@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import functools
+import inspect
 import io
 import json
 import platform
@@ -35,16 +37,22 @@ sys.path[:0] = [str(HERE), str(ROOT / "tests")]
 import corpus  # noqa: E402  (a sibling module, found through the path set just above)
 
 
-NAMED_FLAGS = {"data", "task", "samples", "labeled", "seq_len", "compute", "priority"}
+@functools.lru_cache(maxsize=1)
+def named_options() -> frozenset[str]:
+    """The parameters of ``recommend``: the questions it has an option of its own for."""
+    from dlguide.commands.recommend import recommend
+
+    return frozenset(inspect.signature(recommend).parameters)
 
 
 def flags_of(answers: dict) -> list[str]:
     """The ``recommend`` flags an item's answers stand for, e.g. --samples 3000 --priority speed; a question
-    without a named flag of its own (output_kind) goes through --set."""
+    without an option of its own (output_kind) goes through --set."""
+    named = named_options()
     args: list[str] = []
     for key, value in answers.items():
         for item in value if isinstance(value, list) else [value]:
-            args += [f"--{key.replace('_', '-')}", str(item)] if key in NAMED_FLAGS else ["--set", f"{key}={item}"]
+            args += [f"--{key.replace('_', '-')}", str(item)] if key in named else ["--set", f"{key}={item}"]
     return args
 
 
