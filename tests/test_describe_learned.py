@@ -48,7 +48,7 @@ def test_learned_words_settle_a_close_call_as_a_guess(kb_copy):
     (kb_copy / "learned.yaml").unlink()
     questions = knowledge.load(kb_copy).questions
     text = "sensor logs and text notes about zorbl"
-    before = understand(text, {q.id: q for q in questions.values()})
+    before = understand(text, questions)
     assert before.answers["data"] == "time-series"  # a tie with text: the first named leads
     _learned(kb_copy, {"zorbl": {"text": 1.0}})
     after = understand(text, knowledge.load(kb_copy).questions)
