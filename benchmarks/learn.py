@@ -2,6 +2,7 @@
 
     python benchmarks/learn.py            # fit on every development item, write knowledge/learned.yaml
     python benchmarks/learn.py --cv       # measure first: 5-fold and leave-one-collection-out, dev only
+    python benchmarks/learn.py --as-it-came 44f96e2   # how much the layer should weigh (see below)
 
 For each choice question the corpus labels (data, task), a multinomial logistic regression on the features
 of ``dlguide.advisor.learned.features`` (word stems and pairs of neighbouring stems, stop words left out),
@@ -13,11 +14,19 @@ kept, so a sentence with no learned word gets no learned evidence. The test part
 with the layer fitted on the other items, and prints data, task and both right with and without it. The
 leave-one-collection-out figure holds out a whole collection (its source kind and its domains) at a time,
 the nearest thing on the development part to text the reader never met.
+
+Both flatter the cues, which were tuned on every development item, so they cannot say how much the layer
+should weigh against the cues on text nobody tuned to. ``--as-it-came COMMIT`` can: it takes the cues
+(``questions.yaml``, ``rules.yaml``) as they were at an older commit, fits the layer on the development
+parts of the collections that commit already had, and reads the development parts of the collections added
+since, which those cues never saw, at several weights. ``WEIGHT`` and ``KEEP`` were chosen so, with
+44f96e2 (the cues before the fifth and sixth collections: 470 development items read as they came).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 from pathlib import Path
@@ -35,8 +44,8 @@ from dlguide.catalogue import kb as knowledge  # noqa: E402
 from dlguide.rules.learned_schema import Learned  # noqa: E402
 
 QUESTIONS = ("data", "task")
-WEIGHT = 0.5  # a learned weight of 1 counts half a hint; chosen by --cv (0.5 and 1 were measured)
-KEEP = 1000  # features kept per question; --cv found no loss from 300 up to all of them
+WEIGHT = 2.0  # a learned weight of 1 counts two hints; chosen by --as-it-came (0.5 to 4 were measured)
+KEEP = 2000  # features kept per question; --as-it-came: 300 lost 1.5 points against 2000, all gained 0.2
 C = 1.0  # inverse strength of the L2 penalty
 STEPS = 300
 STOP_WORDS = sorted(set("""a an the of to and or in on for with from by is are be been was were we i my our it its
@@ -112,6 +121,43 @@ def cross_validate(items: list[dict], questions: dict, stop: frozenset[str]) -> 
         print(f"  with learned words {with_layer[0] / n:.1%}  {with_layer[1] / n:.1%}  {with_layer[2] / n:.1%}")
 
 
+def as_it_came(commit: str, stop: frozenset[str]) -> None:
+    import shutil
+    import subprocess
+    import tempfile
+
+    def at_commit(path: str) -> str:
+        return subprocess.run(["git", "show", f"{commit}:{path}"], cwd=corpus.ROOT, check=True,
+                              capture_output=True, text=True).stdout
+
+    listed = at_commit("benchmarks/corpus/")
+    known = {name for name in listed.split() if name.endswith(".jsonl")}
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder) / "knowledge"
+        shutil.copytree(knowledge.builtin_dir(), base, ignore=shutil.ignore_patterns("learned.yaml", "__pycache__"))
+        for name in ("questions.yaml", "rules.yaml"):
+            (base / name).write_text(at_commit(f"knowledge/{name}"), encoding="utf-8")
+        questions = knowledge.load(base).questions
+    development = corpus.load("dev")
+    old = {json.loads(line)["id"] for name in known
+           for line in (corpus.CORPUS_DIR / name).read_text(encoding="utf-8").splitlines() if line.strip()}
+    training = [item for item in development if item["id"] in old]
+    unseen = [item for item in development if item["id"] not in old]
+    print(f"cues of {commit}; layer fitted on {len(training)} development items of {len(known)} collections; "
+          f"read: {len(unseen)} development items of the collections added since")
+    print("  weight  data   task   both right")
+    attach(questions, {q: None for q in QUESTIONS}, stop)
+    data, task, both = score(unseen, questions)
+    n = len(unseen)
+    print(f"  none    {data / n:.1%}  {task / n:.1%}  {both / n:.1%}")
+    fitted = {q: fit(training, questions[q], stop) for q in QUESTIONS}
+    for weight in (0.5, 1.0, 2.0, 3.0, 4.0):
+        for question_id, words in fitted.items():
+            questions[question_id]._learned = Learned(words, weight, stop, fingerprint())
+        data, task, both = score(unseen, questions)
+        print(f"  {weight:<6}  {data / n:.1%}  {task / n:.1%}  {both / n:.1%}")
+
+
 def write(items: list[dict], questions: dict, stop: frozenset[str], path: Path) -> None:
     fitted = {q: fit(items, questions[q], stop) for q in QUESTIONS}
     document = {
@@ -138,6 +184,8 @@ def write(items: list[dict], questions: dict, stop: frozenset[str], path: Path) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv", action="store_true", help="measure on the development part; write nothing")
+    parser.add_argument("--as-it-came", metavar="COMMIT",
+                        help="measure the layer's weight on collections added since COMMIT, with its cues")
     parser.add_argument("--output", type=Path, default=OUT, help=f"where to write (default {OUT})")
     args = parser.parse_args()
     items = corpus.load("dev")
@@ -145,6 +193,8 @@ def main() -> None:
     stop = frozenset(STOP_WORDS)
     if args.cv:
         cross_validate(items, questions, stop)
+    elif args.as_it_came:
+        as_it_came(args.as_it_came, stop)
     else:
         write(items, questions, stop, args.output)
 

@@ -13,6 +13,17 @@ def questions():
     return knowledge.load(None).questions
 
 
+@pytest.fixture(scope="module")
+def cues(questions):
+    """The cue reader alone: the rules of questions.yaml that a test is about, without the learned layer's say
+    (tests/test_describe_learned.py covers how the two combine)."""
+    bare = {}
+    for question_id, question in questions.items():
+        bare[question_id] = question.model_copy()
+        bare[question_id]._learned = None
+    return bare
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -247,16 +258,16 @@ def test_reads_plain_descriptions(questions, text, data, task):
     "text",
     ["Where should we begin with our product photos?", "Which model would you pick for our call-centre recordings?"],
 )
-def test_a_question_about_method_names_no_task(questions, text):
+def test_a_question_about_method_names_no_task(cues, text):
     """'Where do I/should we ...' asks how to start: 'where' is not a box, 'which' not a class."""
-    found = understand(text, questions)
+    found = understand(text, cues)
     assert "task" not in found.answers
     assert "data" in found.answers
 
 
-def test_a_question_word_that_asks_about_the_examples_still_counts(questions):
+def test_a_question_word_that_asks_about_the_examples_still_counts(cues):
     # No pronoun after the auxiliary: the question is the goal itself.
-    assert understand("Which customers will cancel next month?", questions).answers.get("task") == "classify"
+    assert understand("Which customers will cancel next month?", cues).answers.get("task") == "classify"
 
 
 @pytest.mark.parametrize(
@@ -289,8 +300,8 @@ def test_a_clause_that_opens_with_the_verb_states_the_goal(questions, text, task
         ("Do information extraction on shipping emails: sender, port, date.", "classify"),
     ],
 )
-def test_task_neighbours(questions, text, task):
-    assert understand(text, questions).answers.get("task") == task
+def test_task_neighbours(cues, text, task):
+    assert understand(text, cues).answers.get("task") == task
 
 
 @pytest.mark.parametrize(
@@ -452,8 +463,8 @@ def test_words_that_only_look_like_cues_are_no_evidence_of_the_data(questions, t
      ("Turn scanned invoices into text", "image"),
      ("Tag each word in a sentence with its part of speech", "text")],
 )
-def test_what_a_conversion_makes_is_not_the_data(questions, text, data):
-    assert understand(text, questions).answers.get("data") == data
+def test_what_a_conversion_makes_is_not_the_data(cues, text, data):
+    assert understand(text, cues).answers.get("data") == data
 
 
 def test_the_kept_cue_phrases_follow_every_edit_and_survive_a_broken_file(kb_copy, tmp_path, monkeypatch):
@@ -539,3 +550,12 @@ def test_an_arrow_turns_one_thing_into_another(questions, arrow):
 )
 def test_what_a_conversion_produces_is_read_only_for_a_conversion(questions, text, output):
     assert understand(text, questions).answers.get("output_kind") == output
+
+
+@pytest.mark.parametrize(
+    "text", ["Where should we begin with our product photos?", "Which model would you pick for our call-centre recordings?"],
+)
+def test_the_question_word_of_a_method_question_gives_the_learned_layer_nothing_either(questions, text):
+    found = understand(text, questions)
+    assert "task" not in found.answers or ("task" in found.unsure and "learned from" in found.evidence["task"])
+    assert not any(word in found.evidence.get("task", "") for word in ("Where", "Which"))

@@ -38,10 +38,19 @@ def test_too_little_learned_evidence_answers_nothing(kb_copy):
     assert "data" not in understand("a thousand zorbl files", knowledge.load(kb_copy).questions).answers
 
 
-def test_learned_words_never_overrule_a_sure_cue(kb_copy):
+def test_only_heavier_learned_evidence_overrules_a_sure_cue_and_then_as_a_guess(kb_copy):
     _learned(kb_copy, {"zorbl": {"audio": 3.0}})
     found = understand("800 chest x-rays of zorbl", knowledge.load(kb_copy).questions)
     assert found.answers["data"] == "image" and "data" not in found.unsure
+    _learned(kb_copy, {"zorbl": {"audio": 9.0}})
+    found = understand("800 chest x-rays of zorbl", knowledge.load(kb_copy).questions)
+    assert found.answers["data"] == "audio" and "data" in found.unsure
+    assert found.evidence["data"] == "learned from 'zorbl'"
+
+
+def test_learned_words_alone_answer_only_when_they_clearly_prefer_one_choice(kb_copy):
+    _learned(kb_copy, {"zorbl": {"audio": 2.0, "image": 1.9}})
+    assert "data" not in understand("a thousand zorbl files", knowledge.load(kb_copy).questions).answers
 
 
 def test_learned_words_settle_a_close_call_as_a_guess(kb_copy):
@@ -50,7 +59,7 @@ def test_learned_words_settle_a_close_call_as_a_guess(kb_copy):
     text = "sensor logs and text notes about zorbl"
     before = understand(text, questions)
     assert before.answers["data"] == "time-series"  # a tie with text: the first named leads
-    _learned(kb_copy, {"zorbl": {"text": 1.0}})
+    _learned(kb_copy, {"zorbl": {"text": 1.5}})
     after = understand(text, knowledge.load(kb_copy).questions)
     assert after.answers["data"] == "text"
     assert "data" in after.unsure and "learned from 'zorbl'" in after.evidence["data"]

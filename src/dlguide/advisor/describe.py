@@ -22,8 +22,8 @@ in ``reading``, which words around a number give it that role. This module only 
 - a choice with ``several_of`` wins when two of those choices are each named ("photos and their captions");
   a choice with ``applies_when`` is never picked where its condition on earlier answers is false, and one
   with ``implies`` gives another question a guess where the sentence said nothing of it;
-- where the cues leave a choice question unsure, or say nothing, the question's learned word weights
-  (``dlguide.advisor.learned``, from ``learned.yaml``) are added; what they change or give alone is a guess;
+- the question's learned word weights (``dlguide.advisor.learned``, from ``learned.yaml``) are added to the
+  cues' evidence; an answer they change, or give where no cue spoke, is a guess that names its words;
 - numbers take the role their neighbouring words give them (``dlguide.advisor.describe_numbers``); a count
   of a test split is not the training count, and a labelled and an unlabelled part make the whole.
 
@@ -159,8 +159,11 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
         return
     top, sure = _ranked(scores, kept)
     said = evidence.get(top)
-    if question.learned is not None and not sure:
-        top, said = _with_learned(question, text, barred, scores, kept, evidence, top, silenced)
+    if question.learned is not None:
+        learned_top, said = _with_learned(question, text, barred, scores, kept, evidence, top, silenced)
+        # Text nobody tuned the cues to is read better when the learned words may overrule even a sure
+        # cue (benchmarks/learn.py --as-it-came); what they overrule is then a guess to confirm.
+        sure, top = sure and learned_top == top, learned_top
     if top is not None:
         found.put(question.id, top, said, sure=sure)
 
@@ -177,15 +180,19 @@ def _ranked(scores: dict[str, float], kept: list[_Match]) -> tuple[str | None, b
 
 def _with_learned(question: Question, text: Text, barred: set[str], scores: dict[str, float], kept: list[_Match],
                   evidence: dict[str, str], top: str | None, silenced: frozenset[int]) -> tuple[str | None, str | None]:
-    """The cues' unsure reading with the learned words added: the choice and the words it came from (a guess)."""
+    """The cues' reading with the learned words added: the choice and the words it came from."""
     extra, words = learned_evidence(question.learned, text, silenced)
     extra = {choice: value for choice, value in extra.items() if choice not in barred}
     combined = {choice: scores.get(choice, 0.0) + extra.get(choice, 0.0) for choice in {*scores, *extra}}
-    best, _ = _ranked({c: v for c, v in combined.items() if v > 0}, kept)
+    positive = {c: v for c, v in combined.items() if v > 0}
+    best, _ = _ranked(positive, kept)
     if best is None:
         return None, None
     if best == top or extra.get(best, 0.0) < ALONE:  # too little learned evidence to overrule a cue or speak alone
         return top, evidence.get(top)
+    runner_up = max((v for c, v in positive.items() if c != best), default=0.0)
+    if top is None and positive[best] < SURE_MARGIN * runner_up:  # learned words alone must clearly agree
+        return None, None
     learned = ", ".join(f"'{w}'" for w in words.get(best, [])[:3])
     said = evidence.get(best)
     return best, f"{said}, and learned from {learned}" if said else f"learned from {learned}"
@@ -203,7 +210,9 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
     # A longer phrase keeps the words it matched: "anomaly detection" is not also "detection", "no gpu" not
     # "gpu"; the words it skips stay free ("predict tomorrow's price" still has "tomorrow").
     matches.sort(key=lambda m: (-len(m.cue.stems), m.last - m.first, -m.cue.weight, m.first))
-    silenced = frozenset(i for m in matches if not m.cue.owner for i in m.used)  # no learned features either
+    framed = _frame(text)
+    # What the not-cues took, and a method question's frame word, give no learned features either.
+    silenced = frozenset(i for m in matches if not m.cue.owner for i in m.used) | framed
     taken: set[int] = set()
     kept: list[_Match] = []
     for match in matches:
@@ -212,7 +221,6 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
             taken.update(match.used)
     kept = [m for m in kept if m.cue.owner]  # not-cues only took their words
     kept.sort(key=lambda m: m.first)
-    framed = _frame(text)
     kept = [m for m in kept if m.first not in framed]
     # A clause that opens with a choice's own word is an imperative that states the goal ("Forecast six weeks
     # of sales", "Outline every pallet with a bounding box"): its cues all weigh as led. A hint there is
