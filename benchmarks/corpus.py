@@ -28,8 +28,12 @@ project (``threads.jsonl``, each item's ``kind`` says which), Stack Exchange que
 (``abstracts.jsonl``); items whose source could not be checked, or that repeated a thread already in the
 corpus through a mirror, were left out. A sixth, never tuned to for data and task (its development part
 only suggested a few cues of what a conversion produces), added model cards and model-zoo READMEs
-(``modelcards.jsonl``, 120) and student project reports (``students.jsonl``, 24). Each collection was read
-as it came, on its development part, before any tuning to it.
+(``modelcards.jsonl``, 120) and student project reports (``students.jsonl``, 24). A seventh added 591:
+GitHub issue threads and a few forum posts where people describe their own data (``threads2.jsonl``, each
+item's ``kind`` says which), dataset pages and cards (``datasets.jsonl``), competition and shared-task
+pages (``competitions.jsonl``), hackathon, course and personal project pages (``projects.jsonl``) and Stack
+Exchange questions (``stackexchange2.jsonl``). Each collection was read as it came, on its development
+part, before any tuning to it.
 
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
