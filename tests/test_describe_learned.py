@@ -1,4 +1,4 @@
-"""--describe's learned layer: weights fitted on the corpus, under the cues; what it decides is a guess."""
+"""--describe's learned layer: weights fitted on the corpus, beside the cues; what it changes is a guess."""
 
 from __future__ import annotations
 

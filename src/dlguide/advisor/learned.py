@@ -1,4 +1,4 @@
-"""The ``--describe`` reader's learned layer: word weights fitted on the corpus, added under the cues.
+"""The ``--describe`` reader's learned layer: word weights fitted on the corpus, added to the cues' evidence.
 
 The cues in ``questions.yaml`` say what a person wrote down; they miss the words nobody listed ("tercets",
 "light curves"). ``knowledge/learned.yaml`` holds, per choice question, the weights of a multinomial
