@@ -48,10 +48,6 @@ def test_only_heavier_learned_evidence_overrules_a_sure_cue_and_then_as_a_guess(
     assert found.evidence["data"] == "learned from 'zorbl'"
 
 
-def test_learned_words_alone_answer_only_when_they_clearly_prefer_one_choice(kb_copy):
-    _learned(kb_copy, {"zorbl": {"audio": 2.0, "image": 1.9}})
-    assert "data" not in understand("a thousand zorbl files", knowledge.load(kb_copy).questions).answers
-
 
 def test_learned_words_settle_a_close_call_as_a_guess(kb_copy):
     (kb_copy / "learned.yaml").unlink()

@@ -184,15 +184,11 @@ def _with_learned(question: Question, text: Text, barred: set[str], scores: dict
     extra, words = learned_evidence(question.learned, text, silenced)
     extra = {choice: value for choice, value in extra.items() if choice not in barred}
     combined = {choice: scores.get(choice, 0.0) + extra.get(choice, 0.0) for choice in {*scores, *extra}}
-    positive = {c: v for c, v in combined.items() if v > 0}
-    best, _ = _ranked(positive, kept)
+    best, _ = _ranked({c: v for c, v in combined.items() if v > 0}, kept)
     if best is None:
         return None, None
     if best == top or extra.get(best, 0.0) < ALONE:  # too little learned evidence to overrule a cue or speak alone
         return top, evidence.get(top)
-    runner_up = max((v for c, v in positive.items() if c != best), default=0.0)
-    if top is None and positive[best] < SURE_MARGIN * runner_up:  # learned words alone must clearly agree
-        return None, None
     learned = ", ".join(f"'{w}'" for w in words.get(best, [])[:3])
     said = evidence.get(best)
     return best, f"{said}, and learned from {learned}" if said else f"learned from {learned}"

@@ -9,7 +9,7 @@ can outweigh a cue that was misled. No numpy at run time: a weight is a dictiona
 
 What the layer decided is said: an answer it changed, or gave where no cue spoke, is a guess to confirm
 ("learned from 'tercets', 'verse'"). It overrules a cue or answers alone only where its words weigh at
-least ``ALONE``, and answers alone only where they clearly prefer one choice.
+least ``ALONE``.
 """
 
 from __future__ import annotations
