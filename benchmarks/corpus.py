@@ -32,8 +32,10 @@ only suggested a few cues of what a conversion produces), added model cards and 
 GitHub issue threads and a few forum posts where people describe their own data (``threads2.jsonl``, each
 item's ``kind`` says which), dataset pages and cards (``datasets.jsonl``), competition and shared-task
 pages (``competitions.jsonl``), hackathon, course and personal project pages (``projects.jsonl``) and Stack
-Exchange questions (``stackexchange2.jsonl``). Each collection was read as it came, on its development
-part, before any tuning to it.
+Exchange questions (``stackexchange2.jsonl``). An eighth added 548: issue threads where people describe
+their own data (``threads3.jsonl``), abstracts of applied papers (``abstracts2.jsonl``), READMEs of small
+applied projects (``readmes.jsonl``) and one-line titles (``titles2.jsonl``). Each collection was read as
+it came, on its development part, before any tuning to it.
 
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
