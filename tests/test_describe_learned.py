@@ -117,3 +117,13 @@ def test_learn_fits_a_corpus_into_a_file_the_knowledge_base_accepts(kb_copy, tmp
     questions = knowledge.load(kb_copy).questions  # validated: the stemmer, the questions and choices fit
     evidence, words = learned_evidence(questions["data"].learned, Text("zorbl"))
     assert max(evidence, key=evidence.get) == "audio" and words["audio"] == ["zorbl"]
+
+
+def test_what_the_learned_layer_decided_reads_as_learned_in_the_understood_line(cli, kb_copy):
+    _learned(kb_copy, {"zorbl": {"audio": 2.0}})
+    result = cli("recommend", "--kb", kb_copy, "--describe", "a thousand zorbl files, sort them", "--json")
+    assert "data=audio (learned from 'zorbl'; a guess)" in result.stderr
+    _learned(kb_copy, {"zorbl": {"text": 1.5}})
+    result = cli("recommend", "--kb", kb_copy, "--describe", "sensor logs and text notes about zorbl, sort them",
+                 "--json")
+    assert "data=text (from 'text', and learned from 'zorbl'; a guess)" in result.stderr

@@ -43,6 +43,7 @@ from dlguide.advisor.words import Phrase, Text
 from dlguide.rules.rules_schema import Profile, Question
 
 HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
+LEARNED = "learned from "  # marks, in an answer's evidence, the words the learned layer decided by
 SURE_MARGIN = 1.5  # a sure reading weighs at least this many times the runner-up
 REPEAT = 0.25  # what each repetition of the same words adds, as a share of the first
 LEAD_REACH = 3  # words that may stand between a lead ("I want to") and the cue it introduces
@@ -88,6 +89,16 @@ class Understood:
         if not sure:
             self.unsure.add(question_id)
         return True
+
+
+def source(evidence: str) -> str:
+    """Where an answer came from, as a person reads it: "from 'x-rays'", "learned from 'tercets', 'verse'", or
+    "from 'next', and learned from 'month'"."""
+    cue, learned, learned_words = evidence.partition(LEARNED)
+    cue = cue.strip().removesuffix(", and").strip()
+    if not learned:
+        return f"from '{cue}'"
+    return f"from '{cue}', and {LEARNED}{learned_words}" if cue else f"{LEARNED}{learned_words}"
 
 
 class _Match:
@@ -191,7 +202,7 @@ def _with_learned(question: Question, text: Text, barred: set[str], scores: dict
         return top, evidence.get(top)
     learned = ", ".join(f"'{w}'" for w in words.get(best, [])[:3])
     said = evidence.get(best)
-    return best, f"{said}, and learned from {learned}" if said else f"learned from {learned}"
+    return best, f"{said}, and {LEARNED}{learned}" if said else f"{LEARNED}{learned}"
 
 
 def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,

@@ -61,10 +61,10 @@ class TerminalPrompter:
             start = [oid for oid, _, _ in options].index(guess[0]) if guess and guess[0] in [o[0] for o in options] else 0
             if guess:
                 label = options[start][1]
-                self.tell(self._paint("33", f"  {label}? (from '{guess[1]}') - Enter keeps it"))
+                self.tell(self._paint("33", f"  {label}? ({guess[1]}) - Enter keeps it"))
             return self._menu(options, multi=question.kind == "multi", start=start)
         if guess:
-            self.tell(self._paint("33", f"  {guess[0]}? (from '{guess[1]}') - Enter keeps it"))
+            self.tell(self._paint("33", f"  {guess[0]}? ({guess[1]}) - Enter keeps it"))
         else:
             self.tell(self._paint("2", "  (type a value and press Enter; Enter alone means I don't know)"))
         self.out.write("  > ")

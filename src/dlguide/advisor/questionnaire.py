@@ -34,7 +34,7 @@ _DONT_KNOW = {UNKNOWN, "?", "dont-know", "don't know", "dont know", "idk", "none
 class Prompter(Protocol):
     def ask(self, question: Question, number: int, total: int, guess: tuple[Answer, str] | None = None) -> Answer:
         """Ask one question and return a raw answer; parse_answer validates it. ``guess`` is an unsure reading
-        of the sentence (value, words) to offer as the default."""
+        of the sentence (value, where it came from: "from 'crops'") to offer as the default."""
 
     def confirm(self, message: str) -> bool:
         """Ask a yes/no question; default no."""
@@ -219,7 +219,7 @@ def gather(
         if line:
             tell(line)
         if prompter is not None:  # in a conversation a guess is confirmed in its question, not used unseen
-            guesses = {qid: (answers.pop(qid), found.evidence[qid]) for qid in found.unsure if qid not in overrides
+            guesses = {qid: (answers.pop(qid), _source(found.evidence[qid])) for qid in found.unsure if qid not in overrides
                        and qid not in flags_given(flags)}
     gathered = Gathered(Profile(answers=answers), dict(found.evidence) if found else {})
     if prompter is None:
@@ -268,7 +268,7 @@ def _understood_line(questions: dict[str, Question], found, said: dict[str, Answ
     for qid, words in found.evidence.items():
         if qid in overrides:
             parts.append(f"{qid}={_shown(answers[qid])} ({overrides[qid]} overrides the description's "
-                         f"{_shown(said[qid])}, from '{words}')")
+                         f"{_shown(said[qid])}, {_source(words)})")
         else:
             parts.append(_said(questions[qid], said[qid], words, qid in found.unsure))
     ignored = f"ignored: {', '.join(found.ignored)}" if found.ignored else ""
@@ -283,7 +283,13 @@ def flags_given(flags: dict[str, Any]) -> set[str]:
 
 def _said(question: Question, value: Answer, words: str, unsure: bool) -> str:
     guess = "; a guess" if unsure else ""
-    return f"{question.id}={_shown(value)} (from '{words}'{guess})"
+    return f"{question.id}={_shown(value)} ({_source(words)}{guess})"
+
+
+def _source(words: str) -> str:
+    from dlguide.advisor.describe import source  # loaded already: only a description has words to show
+
+    return source(words)
 
 
 def _shown(value: Answer) -> str:
