@@ -34,8 +34,11 @@ item's ``kind`` says which), dataset pages and cards (``datasets.jsonl``), compe
 pages (``competitions.jsonl``), hackathon, course and personal project pages (``projects.jsonl``) and Stack
 Exchange questions (``stackexchange2.jsonl``). An eighth added 548: issue threads where people describe
 their own data (``threads3.jsonl``), abstracts of applied papers (``abstracts2.jsonl``), READMEs of small
-applied projects (``readmes.jsonl``) and one-line titles (``titles2.jsonl``). Each collection was read as
-it came, on its development part, before any tuning to it.
+applied projects (``readmes.jsonl``) and one-line titles (``titles2.jsonl``), and a ninth 371: issue
+threads from less common libraries (``threads4.jsonl``: single-cell, geospatial, chemistry, logs, finance),
+abstracts from less covered domains (``abstracts3.jsonl``) and solution and project write-ups
+(``writeups.jsonl``). Each collection was read as it came, on its development part, before any tuning to
+it.
 
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
