@@ -25,12 +25,17 @@ def _learned(kb_dir: Path, words: dict, *, stemmer: str | None = None, question:
     (kb_dir / "learned.yaml").write_text(yaml.safe_dump(document))
 
 
-def test_a_word_only_the_learned_layer_knows_is_a_guess_that_names_it(kb_copy):
-    _learned(kb_copy, {"zorbl": {"audio": 2.0, "image": -1.0}})
-    found = understand("a thousand zorbl files, sort them", knowledge.load(kb_copy).questions)
+def test_words_only_the_learned_layer_knows_are_a_guess_that_names_them(kb_copy):
+    _learned(kb_copy, {"zorbl": {"audio": 2.0, "image": -1.0}, "blorp": {"audio": 0.5}})
+    found = understand("a thousand zorbl blorp files, sort them", knowledge.load(kb_copy).questions)
     assert found.answers["data"] == "audio"
     assert "data" in found.unsure
-    assert found.evidence["data"] == "learned from 'zorbl'"
+    assert found.evidence["data"] == "learned from 'zorbl', 'blorp'"
+
+
+def test_one_learned_word_alone_answers_nothing_however_strong(kb_copy):
+    _learned(kb_copy, {"zorbl": {"audio": 9.0}})
+    assert "data" not in understand("a thousand zorbl files", knowledge.load(kb_copy).questions).answers
 
 
 def test_too_little_learned_evidence_answers_nothing(kb_copy):
@@ -120,9 +125,9 @@ def test_learn_fits_a_corpus_into_a_file_the_knowledge_base_accepts(kb_copy, tmp
 
 
 def test_what_the_learned_layer_decided_reads_as_learned_in_the_understood_line(cli, kb_copy):
-    _learned(kb_copy, {"zorbl": {"audio": 2.0}})
-    result = cli("recommend", "--kb", kb_copy, "--describe", "a thousand zorbl files, sort them", "--json")
-    assert "data=audio (learned from 'zorbl'; a guess)" in result.stderr
+    _learned(kb_copy, {"zorbl": {"audio": 2.0}, "blorp": {"audio": 0.5}})
+    result = cli("recommend", "--kb", kb_copy, "--describe", "a thousand zorbl blorp files, sort them", "--json")
+    assert "data=audio (learned from 'zorbl', 'blorp'; a guess)" in result.stderr
     _learned(kb_copy, {"zorbl": {"text": 1.5}})
     result = cli("recommend", "--kb", kb_copy, "--describe", "sensor logs and text notes about zorbl, sort them",
                  "--json")

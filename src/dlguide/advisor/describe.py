@@ -37,13 +37,12 @@ from typing import Any
 
 from dlguide.advisor.cues import NAME, SYNONYM, compiled
 from dlguide.advisor.describe_numbers import Quantity, other_part, quantities, rest_of, roles
-from dlguide.advisor.learned import ALONE
+from dlguide.advisor.learned import ALONE, ALONE_WORDS, LEARNED
 from dlguide.advisor.learned import evidence as learned_evidence
 from dlguide.advisor.words import Phrase, Text
 from dlguide.rules.rules_schema import Profile, Question
 
 HEAD_BONUS = 1.0  # the last noun of a compound names what the thing is ("transaction graph")
-LEARNED = "learned from "  # marks, in an answer's evidence, the words the learned layer decided by
 SURE_MARGIN = 1.5  # a sure reading weighs at least this many times the runner-up
 REPEAT = 0.25  # what each repetition of the same words adds, as a share of the first
 LEAD_REACH = 3  # words that may stand between a lead ("I want to") and the cue it introduces
@@ -89,16 +88,6 @@ class Understood:
         if not sure:
             self.unsure.add(question_id)
         return True
-
-
-def source(evidence: str) -> str:
-    """Where an answer came from, as a person reads it: "from 'x-rays'", "learned from 'tercets', 'verse'", or
-    "from 'next', and learned from 'month'"."""
-    cue, learned, learned_words = evidence.partition(LEARNED)
-    cue = cue.strip().removesuffix(", and").strip()
-    if not learned:
-        return f"from '{cue}'"
-    return f"from '{cue}', and {LEARNED}{learned_words}" if cue else f"{LEARNED}{learned_words}"
 
 
 class _Match:
@@ -200,6 +189,8 @@ def _with_learned(question: Question, text: Text, barred: set[str], scores: dict
         return None, None
     if best == top or extra.get(best, 0.0) < ALONE:  # too little learned evidence to overrule a cue or speak alone
         return top, evidence.get(top)
+    if top is None and len(words.get(best, [])) < ALONE_WORDS:
+        return None, None
     learned = ", ".join(f"'{w}'" for w in words.get(best, [])[:3])
     said = evidence.get(best)
     return best, f"{said}, and {LEARNED}{learned}" if said else f"{LEARNED}{learned}"

@@ -9,7 +9,7 @@ can outweigh a cue that was misled. No numpy at run time: a weight is a dictiona
 
 What the layer decided is said: an answer it changed, or gave where no cue spoke, is a guess to confirm
 ("learned from 'tercets', 'verse'"). It overrules a cue or answers alone only where its words weigh at
-least ``ALONE``.
+least ``ALONE``, and answers alone only from ``ALONE_WORDS`` words or more.
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ from dlguide.rules.learned_schema import Learned
 # benchmarks/learn.py's --as-it-came measure (0.5 to 2 were measured; 2 lost half a point), high enough that
 # one common word ("data") decides nothing.
 ALONE = 1.5
+# Where no cue spoke, the learned words that must agree before the layer answers: one word, however strong,
+# is no description of a goal ("images" says nothing of what to do with them). --as-it-came: no change.
+ALONE_WORDS = 2
+LEARNED = "learned from "  # marks, in an answer's evidence, the words the layer decided by
 
 
 def features(text: Text, stop: frozenset[str], skip: frozenset[int] = frozenset()) -> dict[str, str]:
@@ -63,3 +67,13 @@ def problems(questions: dict) -> list[str]:
     stale = sorted({q.learned.stemmer for q in questions.values() if q.learned is not None} - {fingerprint()})
     return [f"learned.yaml: fitted with another stemmer ({', '.join(stale)}, now {fingerprint()}), so the reader "
             "ignores it; refit it with 'python benchmarks/learn.py', or delete it"] if stale else []
+
+
+def source(evidence: str) -> str:
+    """Where an answer came from, as a person reads it: "from 'x-rays'", "learned from 'tercets', 'verse'", or
+    "from 'next', and learned from 'month'"."""
+    cue, learned, learned_words = evidence.partition(LEARNED)
+    cue = cue.strip().removesuffix(", and").strip()
+    if not learned:
+        return f"from '{cue}'"
+    return f"from '{cue}', and {LEARNED}{learned_words}" if cue else f"{LEARNED}{learned_words}"

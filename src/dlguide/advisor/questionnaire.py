@@ -287,7 +287,7 @@ def _said(question: Question, value: Answer, words: str, unsure: bool) -> str:
 
 
 def _source(words: str) -> str:
-    from dlguide.advisor.describe import source  # loaded already: only a description has words to show
+    from dlguide.advisor.learned import source  # loaded already: only a description has words to show
 
     return source(words)
 
