@@ -37,8 +37,9 @@ their own data (``threads3.jsonl``), abstracts of applied papers (``abstracts2.j
 applied projects (``readmes.jsonl``) and one-line titles (``titles2.jsonl``), and a ninth 371: issue
 threads from less common libraries (``threads4.jsonl``: single-cell, geospatial, chemistry, logs, finance),
 abstracts from less covered domains (``abstracts3.jsonl``) and solution and project write-ups
-(``writeups.jsonl``). Each collection was read as it came, on its development part, before any tuning to
-it.
+(``writeups.jsonl``); a tenth 135, one-line titles and taglines (``titles3.jsonl``) and a few question
+threads (``stackexchange3.jsonl``). Each collection was read as it came, on its development part, before
+any tuning to it.
 
 The split into a development part (tune on it) and a test part (look at it only to report) is made once,
 at random, by a hash of each item's id: an item keeps its part however the corpus grows, and nobody picks
