@@ -86,9 +86,10 @@ def fit(items: list[dict], question, stop: frozenset[str]) -> dict[str, dict[str
                             if abs(weights[k, j]) >= 0.02} for k in strongest}
 
 
-def attach(questions: dict, fitted: dict[str, dict[str, dict[str, float]]], stop: frozenset[str]) -> None:
+def attach(questions: dict, fitted: dict[str, dict[str, dict[str, float]]], stop: frozenset[str],
+           weight: float = WEIGHT) -> None:
     for question_id, words in fitted.items():
-        questions[question_id]._learned = Learned(words, WEIGHT, stop, fingerprint()) if words is not None else None
+        questions[question_id]._learned = Learned(words, weight, stop, fingerprint()) if words is not None else None
 
 
 def score(items: list[dict], questions: dict) -> tuple[int, int, int]:
@@ -98,6 +99,11 @@ def score(items: list[dict], questions: dict) -> tuple[int, int, int]:
         right = [describe_benchmark.right(questions[q], item, answers.get(q)) for q in QUESTIONS]
         data, task, both = data + right[0], task + right[1], both + all(right)
     return data, task, both
+
+
+def _shares(counts: tuple[int, int, int], n: int) -> str:
+    """Data, task and both right as shares of ``n``."""
+    return "  ".join(f"{count / n:.1%}" for count in counts)
 
 
 def cross_validate(items: list[dict], questions: dict, stop: frozenset[str]) -> None:
@@ -117,18 +123,20 @@ def cross_validate(items: list[dict], questions: dict, stop: frozenset[str]) -> 
             with_layer = tuple(a + b for a, b in zip(with_layer, score(held_out, questions)))
         n = len(items)
         print(f"{name} ({n} development items): data, task, both right")
-        print(f"  cues alone        {without[0] / n:.1%}  {without[1] / n:.1%}  {without[2] / n:.1%}")
-        print(f"  with learned words {with_layer[0] / n:.1%}  {with_layer[1] / n:.1%}  {with_layer[2] / n:.1%}")
+        print(f"  cues alone        {_shares(without, n)}")
+        print(f"  with learned words {_shares(with_layer, n)}")
 
 
-def as_it_came(commit: str, stop: frozenset[str]) -> None:
+def as_it_came(commit: str, development: list[dict], stop: frozenset[str]) -> None:
     import shutil
     import subprocess
     import tempfile
 
     def at_commit(path: str) -> str:
-        return subprocess.run(["git", "show", f"{commit}:{path}"], cwd=corpus.ROOT, check=True,
-                              capture_output=True, text=True).stdout
+        shown = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=corpus.ROOT, capture_output=True, text=True)
+        if shown.returncode:
+            raise SystemExit(f"learn.py: --as-it-came {commit}: {shown.stderr.strip().splitlines()[-1]}")
+        return shown.stdout
 
     listed = at_commit("benchmarks/corpus/")
     known = {name for name in listed.split() if name.endswith(".jsonl")}
@@ -137,8 +145,10 @@ def as_it_came(commit: str, stop: frozenset[str]) -> None:
         shutil.copytree(knowledge.builtin_dir(), base, ignore=shutil.ignore_patterns("learned.yaml", "__pycache__"))
         for name in ("questions.yaml", "rules.yaml"):
             (base / name).write_text(at_commit(f"knowledge/{name}"), encoding="utf-8")
-        questions = knowledge.load(base).questions
-    development = corpus.load("dev")
+        older, problems = knowledge.collect(base)  # not load(): no cache file for a passing folder
+    if problems:
+        raise SystemExit(f"learn.py: the knowledge of {commit} does not load here: {problems[0]}")
+    questions = older.questions
     old = {json.loads(line)["id"] for name in known
            for line in (corpus.CORPUS_DIR / name).read_text(encoding="utf-8").splitlines() if line.strip()}
     training = [item for item in development if item["id"] in old]
@@ -147,15 +157,11 @@ def as_it_came(commit: str, stop: frozenset[str]) -> None:
           f"read: {len(unseen)} development items of the collections added since")
     print("  weight  data   task   both right")
     attach(questions, {q: None for q in QUESTIONS}, stop)
-    data, task, both = score(unseen, questions)
-    n = len(unseen)
-    print(f"  none    {data / n:.1%}  {task / n:.1%}  {both / n:.1%}")
+    print(f"  none    {_shares(score(unseen, questions), len(unseen))}")
     fitted = {q: fit(training, questions[q], stop) for q in QUESTIONS}
     for weight in (0.5, 1.0, 2.0, 3.0, 4.0):
-        for question_id, words in fitted.items():
-            questions[question_id]._learned = Learned(words, weight, stop, fingerprint())
-        data, task, both = score(unseen, questions)
-        print(f"  {weight:<6}  {data / n:.1%}  {task / n:.1%}  {both / n:.1%}")
+        attach(questions, fitted, stop, weight)
+        print(f"  {weight:<6}  {_shares(score(unseen, questions), len(unseen))}")
 
 
 def write(items: list[dict], questions: dict, stop: frozenset[str], path: Path) -> None:
@@ -194,7 +200,7 @@ def main() -> None:
     if args.cv:
         cross_validate(items, questions, stop)
     elif args.as_it_came:
-        as_it_came(args.as_it_came, stop)
+        as_it_came(args.as_it_came, items, stop)
     else:
         write(items, questions, stop, args.output)
 
