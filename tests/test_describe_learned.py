@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -30,7 +31,7 @@ def test_words_only_the_learned_layer_knows_are_a_guess_that_names_them(kb_copy)
     found = understand("a thousand zorbl blorp files, sort them", knowledge.load(kb_copy).questions)
     assert found.answers["data"] == "audio"
     assert "data" in found.unsure
-    assert found.evidence["data"] == "learned from 'zorbl', 'blorp'"
+    assert found.evidence["data"] == "" and found.learned["data"] == ["zorbl", "blorp"]
 
 
 def test_one_learned_word_alone_answers_nothing_however_strong(kb_copy):
@@ -50,7 +51,7 @@ def test_only_heavier_learned_evidence_overrules_a_sure_cue_and_then_as_a_guess(
     _learned(kb_copy, {"zorbl": {"audio": 9.0}})
     found = understand("800 chest x-rays of zorbl", knowledge.load(kb_copy).questions)
     assert found.answers["data"] == "audio" and "data" in found.unsure
-    assert found.evidence["data"] == "learned from 'zorbl'"
+    assert found.evidence["data"] == "" and found.learned["data"] == ["zorbl"]
 
 
 
@@ -63,7 +64,7 @@ def test_learned_words_settle_a_close_call_as_a_guess(kb_copy):
     _learned(kb_copy, {"zorbl": {"text": 1.5}})
     after = understand(text, knowledge.load(kb_copy).questions)
     assert after.answers["data"] == "text"
-    assert "data" in after.unsure and "learned from 'zorbl'" in after.evidence["data"]
+    assert "data" in after.unsure and after.learned["data"] == ["zorbl"] and after.evidence["data"] == "text"
 
 
 def test_words_a_not_cue_takes_are_not_learned_features_either(kb_copy):
@@ -132,3 +133,11 @@ def test_what_the_learned_layer_decided_reads_as_learned_in_the_understood_line(
     result = cli("recommend", "--kb", kb_copy, "--describe", "sensor logs and text notes about zorbl, sort them",
                  "--json")
     assert "data=text (from 'text', and learned from 'zorbl'; a guess)" in result.stderr
+
+
+def test_json_names_the_words_each_answer_came_from_cue_and_learned_apart(cli, kb_copy):
+    _learned(kb_copy, {"zorbl": {"text": 1.5}})
+    result = cli("recommend", "--kb", kb_copy, "--describe", "sensor logs and text notes about zorbl, sort them",
+                 "--json")
+    read = json.loads(result.stdout)["understood"]["answers"]["data"]
+    assert read == {"value": "text", "from": "text", "learned_from": ["zorbl"], "guess": True, "overridden_by": None}

@@ -37,7 +37,7 @@ from typing import Any
 
 from dlguide.advisor.cues import NAME, SYNONYM, compiled
 from dlguide.advisor.describe_numbers import Quantity, other_part, quantities, rest_of, roles
-from dlguide.advisor.learned import ALONE, ALONE_WORDS, LEARNED
+from dlguide.advisor.learned import ALONE, ALONE_WORDS
 from dlguide.advisor.learned import evidence as learned_evidence
 from dlguide.advisor.words import Phrase, Text
 from dlguide.rules.rules_schema import Profile, Question
@@ -76,15 +76,18 @@ class Understood:
 
     def __init__(self) -> None:
         self.answers: dict[str, Any] = {}
-        self.evidence: dict[str, str] = {}
+        self.evidence: dict[str, str] = {}  # the cue's words as written ('' where only learned words spoke)
+        self.learned: dict[str, list[str]] = {}  # the learned layer's words, where they decided the answer
         self.unsure: set[str] = set()  # answers read from weak evidence: confirm before use
         self.ignored: list[str] = []  # numbers that answered nothing, with the reason
 
-    def put(self, question_id: str, value: Any, words: str, *, sure: bool = True) -> bool:
+    def put(self, question_id: str, value: Any, words: str, *, sure: bool = True, learned: list[str] = ()) -> bool:
         if question_id in self.answers:
             return False
         self.answers[question_id] = value
         self.evidence[question_id] = " ".join(words.split())
+        if learned:
+            self.learned[question_id] = list(learned)
         if not sure:
             self.unsure.add(question_id)
         return True
@@ -126,7 +129,8 @@ def _implied(questions: dict[str, Question], found: Understood) -> None:
             if choice.id == chosen:
                 for other, value in choice.implies.items():
                     if other in questions and other not in found.answers:
-                        found.put(other, value, f"{question.id} {chosen}: '{found.evidence[question.id]}'", sure=False)
+                        basis = f"{question.id} {chosen}: '{found.evidence[question.id]}'".removesuffix(": ''")
+                        found.put(other, value, basis, sure=False, learned=found.learned.get(question.id, ()))
 
 
 def _led(text: Text, leads: list[Phrase], stops: frozenset[str] = frozenset()) -> set[int]:
@@ -158,14 +162,14 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
             found.put(question.id, chosen, ", ".join(evidence[c] for c in chosen))
         return
     top, sure = _ranked(scores, kept)
-    said = evidence.get(top)
+    said, learned = evidence.get(top), []
     if question.learned is not None:
-        learned_top, said = _with_learned(question, text, barred, scores, kept, evidence, top, silenced)
+        learned_top, said, learned = _with_learned(question, text, barred, scores, kept, evidence, top, silenced)
         # Text nobody tuned the cues to is read better when the learned words may overrule even a sure
         # cue (benchmarks/learn.py --as-it-came); what they overrule is then a guess to confirm.
         sure, top = sure and learned_top == top, learned_top
     if top is not None:
-        found.put(question.id, top, said, sure=sure)
+        found.put(question.id, top, said or "", sure=sure, learned=learned)
 
 
 def _ranked(scores: dict[str, float], kept: list[_Match]) -> tuple[str | None, bool]:
@@ -179,21 +183,20 @@ def _ranked(scores: dict[str, float], kept: list[_Match]) -> tuple[str | None, b
 
 
 def _with_learned(question: Question, text: Text, barred: set[str], scores: dict[str, float], kept: list[_Match],
-                  evidence: dict[str, str], top: str | None, silenced: frozenset[int]) -> tuple[str | None, str | None]:
-    """The cues' reading with the learned words added: the choice and the words it came from."""
+                  evidence: dict[str, str], top: str | None,
+                  silenced: frozenset[int]) -> tuple[str | None, str | None, list[str]]:
+    """The cues' reading with the learned words added: the choice, its cue's words, the learned words deciding it."""
     extra, words = learned_evidence(question.learned, text, silenced)
     extra = {choice: value for choice, value in extra.items() if choice not in barred}
     combined = {choice: scores.get(choice, 0.0) + extra.get(choice, 0.0) for choice in {*scores, *extra}}
     best, _ = _ranked({c: v for c, v in combined.items() if v > 0}, kept)
     if best is None:
-        return None, None
+        return None, None, []
     if best == top or extra.get(best, 0.0) < ALONE:  # too little learned evidence to overrule a cue or speak alone
-        return top, evidence.get(top)
+        return top, evidence.get(top), []
     if top is None and len(words.get(best, [])) < ALONE_WORDS:
-        return None, None
-    learned = ", ".join(f"'{w}'" for w in words.get(best, [])[:3])
-    said = evidence.get(best)
-    return best, f"{said}, and {LEARNED}{learned}" if said else f"{LEARNED}{learned}"
+        return None, None, []
+    return best, evidence.get(best), words.get(best, [])[:3]
 
 
 def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,

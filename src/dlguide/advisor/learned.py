@@ -24,7 +24,7 @@ ALONE = 1.5
 # Where no cue spoke, the learned words that must agree before the layer answers: one word, however strong,
 # is no description of a goal ("images" says nothing of what to do with them). --as-it-came: no change.
 ALONE_WORDS = 2
-LEARNED = "learned from "  # marks, in an answer's evidence, the words the layer decided by
+LEARNED = "learned from "  # how the words the layer decided by are introduced
 
 
 def features(text: Text, stop: frozenset[str], skip: frozenset[int] = frozenset()) -> dict[str, str]:
@@ -69,11 +69,11 @@ def problems(questions: dict) -> list[str]:
             "ignores it; refit it with 'python benchmarks/learn.py', or delete it"] if stale else []
 
 
-def source(evidence: str) -> str:
+def source(words: str, learned: list[str] = ()) -> str:
     """Where an answer came from, as a person reads it: "from 'x-rays'", "learned from 'tercets', 'verse'", or
     "from 'next', and learned from 'month'"."""
-    cue, learned, learned_words = evidence.partition(LEARNED)
-    cue = cue.strip().removesuffix(", and").strip()
+    said = f"from '{words}'" if words else ""
     if not learned:
-        return f"from '{cue}'"
-    return f"from '{cue}', and {LEARNED}{learned_words}" if cue else f"{LEARNED}{learned_words}"
+        return said
+    taught = LEARNED + ", ".join(f"'{word}'" for word in learned)
+    return f"{said}, and {taught}" if said else taught

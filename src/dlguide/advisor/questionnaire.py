@@ -48,7 +48,7 @@ class Gathered:
     """The profile, plus what a --describe sentence was understood to say (for showing it back)."""
 
     profile: Profile
-    understood: dict[str, str] = field(default_factory=dict)
+    understood: dict[str, Any] = field(default_factory=dict)  # what the sentence said: understanding()'s document
     asked: list[str] = field(default_factory=list)
 
 
@@ -219,9 +219,9 @@ def gather(
         if line:
             tell(line)
         if prompter is not None:  # in a conversation a guess is confirmed in its question, not used unseen
-            guesses = {qid: (answers.pop(qid), _source(found.evidence[qid])) for qid in found.unsure if qid not in overrides
+            guesses = {qid: (answers.pop(qid), _source(found, qid)) for qid in found.unsure if qid not in overrides
                        and qid not in flags_given(flags)}
-    gathered = Gathered(Profile(answers=answers), dict(found.evidence) if found else {})
+    gathered = Gathered(Profile(answers=answers), understanding(found, said, overrides) if found else {})
     if prompter is None:
         _require(questions, answers, describe, "give them as flags, or run in a terminal to be asked")
         return _finish(questions, gathered, tell)
@@ -265,12 +265,12 @@ def _understood_line(questions: dict[str, Question], found, said: dict[str, Answ
                      answers: dict[str, Answer]) -> str | None:
     """ "Understood: data=image (from 'x-rays'); ..." with overrides, guesses and ignored numbers."""
     parts = []
-    for qid, words in found.evidence.items():
+    for qid in found.evidence:
         if qid in overrides:
             parts.append(f"{qid}={_shown(answers[qid])} ({overrides[qid]} overrides the description's "
-                         f"{_shown(said[qid])}, {_source(words)})")
+                         f"{_shown(said[qid])}, {_source(found, qid)})")
         else:
-            parts.append(_said(questions[qid], said[qid], words, qid in found.unsure))
+            parts.append(f"{qid}={_shown(said[qid])} ({_source(found, qid)}{'; a guess' if qid in found.unsure else ''})")
     ignored = f"ignored: {', '.join(found.ignored)}" if found.ignored else ""
     if parts:
         return "Understood: " + "; ".join(parts + ([ignored] if ignored else []))
@@ -281,15 +281,18 @@ def flags_given(flags: dict[str, Any]) -> set[str]:
     return {qid for qid, raw in flags.items() if raw is not None and raw != []}
 
 
-def _said(question: Question, value: Answer, words: str, unsure: bool) -> str:
-    guess = "; a guess" if unsure else ""
-    return f"{question.id}={_shown(value)} ({_source(words)}{guess})"
+def understanding(found, said: dict[str, Answer], overrides: dict[str, str]) -> dict[str, Any]:
+    """What the sentence said, for ``--json``: each answer with the words it came from, and the ignored numbers."""
+    return {"answers": {qid: {"value": said[qid], "from": found.evidence[qid] or None,
+                              "learned_from": found.learned.get(qid, []), "guess": qid in found.unsure,
+                              "overridden_by": overrides.get(qid)} for qid in found.evidence},
+            "ignored": list(found.ignored)}
 
 
-def _source(words: str) -> str:
+def _source(found, qid: str) -> str:
     from dlguide.advisor.learned import source  # loaded already: only a description has words to show
 
-    return source(words)
+    return source(found.evidence[qid], found.learned.get(qid, []))
 
 
 def _shown(value: Answer) -> str:

@@ -66,7 +66,9 @@ def recommend(
     result = engine.recommend(base, gathered.profile)
     if save is not None:
         questionnaire.write_answers(save, result.profile, force=force, inputs=inputs)
-    {"json": lambda: emit_json("recommend", render_recommend.to_json(result)),
+    # A description's reading goes beside the result, so a script can see which words decided what.
+    understood = {"understood": gathered.understood} if gathered.understood else {}
+    {"json": lambda: emit_json("recommend", {**render_recommend.to_json(result), **understood}),
      "markdown": lambda: emit_markdown(render_recommend.to_markdown(result, explain=explain)),
      "rich": lambda: emit(render_recommend.to_rich(result, explain=explain))}[fmt]()
     # Only a conversation ends with an offer: not a fully-flagged run, and never into a JSON or Markdown pipe.

@@ -4,8 +4,8 @@ Every ``--json`` output of dlguide is one JSON object with ``schema_version`` (1
 command that wrote it: ``list``, ``kb validate``...), then either that command's result or, when it
 failed, ``error``: ``{kind, message, exit_code}`` plus ``hint`` and ``problems`` where they apply. The
 models below are the contract, field by field; a test runs every command with ``--json`` and validates
-what it prints against them. A change to a document's keys is a change here and a new
-``SCHEMA_VERSION``. (A demo's own ``--json`` report is the demo's: ``dlguide.demos.lpresult`` declares it,
+what it prints against them. A new optional key is a change here within the version (a script skips
+keys it does not know); renaming or removing a key is a new ``SCHEMA_VERSION``. (A demo's own ``--json`` report is the demo's: ``dlguide.demos.lpresult`` declares it,
 since a scaffolded demo runs without dlguide.)
 
 ``envelope`` is all the CLI needs at run time; the models are imported by the tests and ``validate``. It and
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from dlguide.rendering.output import SCHEMA_VERSION, envelope  # noqa: F401  (re-exported: the contract's version)
 
@@ -105,12 +105,28 @@ class Recommendation(_Model):
     what_would_change: Optional[list[Change]] = None  # the first recommendation only
 
 
+class ReadAnswer(_Model):
+    value: Any  # the answer the description gave
+    # The words it came from, as written (null where only learned words spoke), and the learned layer's words
+    # where they decided it (dlguide.advisor.learned).
+    learned_from: list[str]
+    guess: bool  # read from weak evidence: asked to confirm in a terminal
+    overridden_by: Optional[str]  # the flag that replaced it, or null
+    from_: Optional[str] = Field(alias="from")
+
+
+class Understanding(_Model):
+    answers: dict[str, ReadAnswer]  # by question id: only those the description answered
+    ignored: list[str]  # numbers that answered nothing, each with the reason
+
+
 class RecommendDocument(Document):
     command: Literal["recommend"]
     profile: dict[str, Any]
     recommendations: list[Recommendation]
     advice: list[str]
     next_steps: list[str]
+    understood: Optional[Understanding] = None  # only with --describe: what the description was read as
 
 
 class PlannedFile(_Model):
