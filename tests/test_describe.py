@@ -559,3 +559,17 @@ def test_the_question_word_of_a_method_question_gives_the_learned_layer_nothing_
     found = understand(text, questions)
     assert "task" not in found.answers or ("task" in found.unsure and found.learned.get("task"))
     assert not any(word in found.evidence.get("task", "") for word in ("Where", "Which"))
+
+
+def test_kb_validate_names_a_cue_the_stemmer_silences_and_a_cue_listed_twice(kb_copy, cli):
+    questions_file = kb_copy / "questions.yaml"
+    text = questions_file.read_text()
+    assert "=poster" in text and "sentiment, " in text
+    # "poster" (images) and "post" (texts) stem alike: unmarked, the first listed takes both words.
+    questions_file.write_text(text.replace("=poster", "poster").replace("sentiment, ", "sentiment, sentiment, ", 1))
+    result = cli("kb", "validate", kb_copy)
+    assert result.code != 0
+    assert "'post' (text) never speaks: 'poster' (image) reads the same once stemmed" in result.stderr
+    assert "lists 'sentiment' twice" in result.stderr
+    questions_file.write_text(text)
+    assert cli("kb", "validate", kb_copy).code == 0

@@ -89,3 +89,43 @@ def _linked(kept, questions: dict[str, Question]):
     for entry in kept[1]:
         entry.question = questions[entry.question]
     return kept
+
+
+def problems(questions: dict[str, Question]) -> list[str]:
+    """What the cues of ``questions`` cannot do as written (``kb validate``).
+
+    Two choices' cues that are different words but read as the same once stemmed ("poster" of images and
+    "post" of texts; "predictive value" and "predict value") both find every form of both. The heavier (of
+    equals, the one listed first) takes the words, so the other never speaks, unless the winner's choice
+    can be ruled out (``applies_when``). Marking one exact ("=poster") keeps them apart. A cue listed twice
+    in one choice is the same mistake within it.
+    """
+    found = []
+    for question in questions.values():
+        first: dict[tuple[str, ...], tuple] = {}  # stems -> (weight, choice, cue as written) of the first to use them
+        listed: set[tuple[str, str]] = set()
+        for choice in question.choices:
+            for weight, texts in ((SYNONYM, choice.synonyms), (NAME, choice.names), (HINT, choice.hints)):
+                for written in texts:
+                    if (choice.id, written.lower()) in listed:
+                        found.append(f"questions.yaml: {question.id}: {choice.id} lists '{written}' twice")
+                        continue
+                    listed.add((choice.id, written.lower()))
+                    cue = phrase(written)
+                    if cue is None or cue.forms is not None:  # an exact or short form finds only itself
+                        continue
+                    entry = (weight, choice, written)
+                    earlier = first.setdefault(cue.stems, entry)
+                    if earlier[1].id == choice.id or _plain(earlier[2]) == _plain(written):
+                        continue
+                    winner, loser = (entry, earlier) if weight > earlier[0] else (earlier, entry)
+                    if winner[1].applies_when is None:
+                        found.append(f"questions.yaml: {question.id}: '{loser[2]}' ({loser[1].id}) never speaks: "
+                                     f"'{winner[2]}' ({winner[1].id}) reads the same once stemmed; mark one exact "
+                                     f"('={loser[2]}')")
+    return found
+
+
+def _plain(written: str) -> str:
+    """A cue as written, without case or a plural's s: one word listed in two choices is meant, not merged."""
+    return written.lower().removesuffix("s")
