@@ -3,6 +3,7 @@
     python benchmarks/learn.py            # fit on every development item, write knowledge/learned.yaml
     python benchmarks/learn.py --cv       # measure first: 5-fold and leave-one-collection-out, dev only
     python benchmarks/learn.py --as-it-came 44f96e2   # how much the layer should weigh (see below)
+    python benchmarks/learn.py --as-it-came 3a1b755 --curve   # would more training text help?
 
 For each choice question the corpus labels (data, task), a multinomial logistic regression on the features
 of ``dlguide.advisor.learned.features`` (word stems and pairs of neighbouring stems, stop words left out),
@@ -21,6 +22,8 @@ should weigh against the cues on text nobody tuned to. ``--as-it-came COMMIT`` c
 parts of the collections that commit already had, and reads the development parts of the collections added
 since, which those cues never saw, at several weights. ``WEIGHT`` and ``KEEP`` were chosen so, with
 44f96e2 (the cues before the fifth and sixth collections: 470 development items read as they came).
+``--as-it-came COMMIT --curve`` fits the layer on growing random shares of those training items instead,
+at ``WEIGHT``: whether more labelled text would still help.
 """
 
 from __future__ import annotations
@@ -127,7 +130,7 @@ def cross_validate(items: list[dict], questions: dict, stop: frozenset[str]) -> 
         print(f"  with learned words {_shares(with_layer, n)}")
 
 
-def as_it_came(commit: str, development: list[dict], stop: frozenset[str]) -> None:
+def as_it_came(commit: str, development: list[dict], stop: frozenset[str], shares: tuple[float, ...] = ()) -> None:
     import shutil
     import subprocess
     import tempfile
@@ -155,9 +158,18 @@ def as_it_came(commit: str, development: list[dict], stop: frozenset[str]) -> No
     unseen = [item for item in development if item["id"] not in old]
     print(f"cues of {commit}; layer fitted on {len(training)} development items of {len(known)} collections; "
           f"read: {len(unseen)} development items of the collections added since")
-    print("  weight  data   task   both right")
     attach(questions, {q: None for q in QUESTIONS}, stop)
-    print(f"  none    {_shares(score(unseen, questions), len(unseen))}")
+    without = _shares(score(unseen, questions), len(unseen))
+    if shares:  # a learning curve: the layer fitted on a random share of the training items, at WEIGHT
+        print("  training share  data   task   both right")
+        print(f"  none            {without}")
+        for share in shares:
+            kept = [item for item in training if random.Random(f"{share}:{item['id']}").random() < share]
+            attach(questions, {q: fit(kept, questions[q], stop) for q in QUESTIONS}, stop)
+            print(f"  {share:<5} ({len(kept):>4})    {_shares(score(unseen, questions), len(unseen))}")
+        return
+    print("  weight  data   task   both right")
+    print(f"  none    {without}")
     fitted = {q: fit(training, questions[q], stop) for q in QUESTIONS}
     for weight in (0.5, 1.0, 2.0, 3.0, 4.0):
         attach(questions, fitted, stop, weight)
@@ -192,6 +204,8 @@ def main() -> None:
     parser.add_argument("--cv", action="store_true", help="measure on the development part; write nothing")
     parser.add_argument("--as-it-came", metavar="COMMIT",
                         help="measure the layer's weight on collections added since COMMIT, with its cues")
+    parser.add_argument("--curve", action="store_true",
+                        help="with --as-it-came: a learning curve (1/8, 1/4, 1/2 and all of the training items)")
     parser.add_argument("--output", type=Path, default=OUT, help=f"where to write (default {OUT})")
     args = parser.parse_args()
     items = corpus.load("dev")
@@ -200,7 +214,7 @@ def main() -> None:
     if args.cv:
         cross_validate(items, questions, stop)
     elif args.as_it_came:
-        as_it_came(args.as_it_came, items, stop)
+        as_it_came(args.as_it_came, items, stop, (0.125, 0.25, 0.5, 1.0) if args.curve else ())
     else:
         write(items, questions, stop, args.output)
 
