@@ -215,7 +215,7 @@ def gather(
     overrides = _apply_flags(flags, flag_sources or {}, questions, answers)
     guesses: dict[str, tuple[Answer, str]] = {}
     if found:
-        line = _understood_line(questions, found, said, overrides, answers)
+        line = _understood_line(found, said, overrides, answers)
         if line:
             tell(line)
         if prompter is not None:  # in a conversation a guess is confirmed in its question, not used unseen
@@ -261,8 +261,7 @@ def _apply_flags(flags: dict[str, Any], sources: dict[str, str], questions: dict
     return changed
 
 
-def _understood_line(questions: dict[str, Question], found, said: dict[str, Answer], overrides: dict[str, str],
-                     answers: dict[str, Answer]) -> str | None:
+def _understood_line(found, said: dict[str, Answer], overrides: dict[str, str], answers: dict[str, Answer]) -> str | None:
     """ "Understood: data=image (from 'x-rays'); ..." with overrides, guesses and ignored numbers."""
     parts = []
     for qid in found.evidence:
