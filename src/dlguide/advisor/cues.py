@@ -44,11 +44,8 @@ def _build(questions: dict[str, Question]):
     cues: dict[str, list[Phrase]] = {}
     said: dict[str, list[tuple[float, list[Phrase]]]] = {}
     for question in questions.values():
-        cues[question.id] = [
-            p for choice in question.choices
-            for weight, texts in ((SYNONYM, choice.synonyms), (NAME, choice.names), (HINT, choice.hints))
-            for p in (phrase(w, weight, choice.id) for w in texts) if p
-        ]
+        cues[question.id] = [p for choice in question.choices for weight, texts in _weighted(choice)
+                             for p in (phrase(w, weight, choice.id) for w in texts) if p]
         # A not-cue weighs nothing: it only takes its words away from the cues ("hidden nodes").
         cues[question.id] += [p for p in (phrase(w, 0.0, "") for w in question.not_cues) if p]
         if question.reading:
@@ -57,6 +54,11 @@ def _build(questions: dict[str, Question]):
     leads = {q.id: [p for p in map(phrase, q.lead_words) if p] for q in questions.values()}
     weak = {q.id: [p for p in map(phrase, q.weak_after) if p] for q in questions.values()}
     return cues, compile_cues(questions), said, leads, weak
+
+
+def _weighted(choice) -> tuple[tuple[float, list[str]], ...]:
+    """A choice's cue lists, each with the weight its cues carry."""
+    return (SYNONYM, choice.synonyms), (NAME, choice.names), (HINT, choice.hints)
 
 
 def _key(questions: dict[str, Question]) -> str:
@@ -105,7 +107,7 @@ def problems(questions: dict[str, Question]) -> list[str]:
         first: dict[tuple[str, ...], tuple] = {}  # stems -> (weight, choice, cue as written) of the first to use them
         listed: set[tuple[str, str]] = set()
         for choice in question.choices:
-            for weight, texts in ((SYNONYM, choice.synonyms), (NAME, choice.names), (HINT, choice.hints)):
+            for weight, texts in _weighted(choice):
                 for written in texts:
                     if (choice.id, written.lower()) in listed:
                         found.append(f"questions.yaml: {question.id}: {choice.id} lists '{written}' twice")

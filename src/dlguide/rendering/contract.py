@@ -5,8 +5,8 @@ command that wrote it: ``list``, ``kb validate``...), then either that command's
 failed, ``error``: ``{kind, message, exit_code}`` plus ``hint`` and ``problems`` where they apply. The
 models below are the contract, field by field; a test runs every command with ``--json`` and validates
 what it prints against them. A new optional key is a change here within the version (a script skips
-keys it does not know); renaming or removing a key is a new ``SCHEMA_VERSION``. (A demo's own ``--json`` report is the demo's: ``dlguide.demos.lpresult`` declares it,
-since a scaffolded demo runs without dlguide.)
+keys it does not know); renaming or removing a key is a new ``SCHEMA_VERSION``. (A demo's own ``--json``
+report is the demo's: ``dlguide.demos.lpresult`` declares it, since a scaffolded demo runs without dlguide.)
 
 ``envelope`` is all the CLI needs at run time; the models are imported by the tests and ``validate``. It and
 ``SCHEMA_VERSION`` live beside ``emit_json`` in ``dlguide.rendering.output`` (re-exported here), so a --json run
@@ -107,12 +107,10 @@ class Recommendation(_Model):
 
 class ReadAnswer(_Model):
     value: Any  # the answer the description gave
-    # The words it came from, as written (null where only learned words spoke), and the learned layer's words
-    # where they decided it (dlguide.advisor.learned).
-    learned_from: list[str]
+    from_: Optional[str] = Field(alias="from")  # the cue's words as written; null where only learned words spoke
+    learned_from: list[str]  # the learned layer's words, where they decided it (dlguide.advisor.learned)
     guess: bool  # read from weak evidence: asked to confirm in a terminal
     overridden_by: Optional[str]  # the flag that replaced it, or null
-    from_: Optional[str] = Field(alias="from")
 
 
 class Understanding(_Model):
