@@ -208,6 +208,8 @@ def main() -> None:
                         help="with --as-it-came: a learning curve (1/8, 1/4, 1/2 and all of the training items)")
     parser.add_argument("--output", type=Path, default=OUT, help=f"where to write (default {OUT})")
     args = parser.parse_args()
+    if args.curve and not args.as_it_came:  # else it would be ignored, and learned.yaml rewritten
+        parser.error("--curve needs --as-it-came COMMIT (the commit whose cues read the collections added since)")
     items = corpus.load("dev")
     questions = knowledge.load(None).questions
     stop = frozenset(STOP_WORDS)

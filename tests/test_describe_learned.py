@@ -141,3 +141,12 @@ def test_json_names_the_words_each_answer_came_from_cue_and_learned_apart(cli, k
                  "--json")
     read = json.loads(result.stdout)["understood"]["answers"]["data"]
     assert read == {"value": "text", "from": "text", "learned_from": ["zorbl"], "guess": True, "overridden_by": None}
+
+
+def test_learn_refuses_a_curve_without_a_commit_and_writes_nothing(tmp_path):
+    out = tmp_path / "learned.yaml"
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "learn.py"), "--curve", "--output", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "--curve needs --as-it-came COMMIT" in result.stderr.splitlines()[-1]
+    assert not out.exists()
