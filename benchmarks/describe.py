@@ -36,8 +36,8 @@ BARS = {"data and task right": 0.90, "data or task missing": 0.05, "top-1 accept
 def same(question, expected, got) -> bool:
     if got is None:
         return False
-    if question.kind == "multi":
-        return sorted(expected) == sorted(got)
+    if question.kind == "multi":  # some labellers wrote a single choice as a word, not a list
+        return sorted([expected] if isinstance(expected, str) else expected) == sorted(got)
     if question.kind == "choice":
         return expected == got
     if question.kind == "fraction":

@@ -42,7 +42,11 @@ def cues(questions):
         ("generate images from text prompts", {"data": "multimodal", "task": "generate"}),
         ("10% labeled, 20k images, segment tumours in MRI scans", {"labeled": 0.1, "samples": 20000, "data": "image", "task": "segment"}),
         ("2,000 photos, all labeled, one GPU", {"samples": 2000, "labeled": 1.0, "data": "image", "compute": "medium"}),
-        ("generate realistic faces fast", {"task": "generate", "data": "image", "priority": ["quality", "speed"]}),
+        ("generate photorealistic faces in real time", {"task": "generate", "data": "image", "priority": ["quality", "speed"]}),
+        # An adjective that describes the data or the output is not a wish; a wish that leads it is.
+        ("generate realistic faces of cats", {"task": "generate", "priority": None}),
+        ("generate realistic faces; it must be fast", {"task": "generate", "priority": ["speed"]}),
+        ("We fine-tune EfficientNet-B3 on leaf photos", {"data": "image", "priority": None}),
         ("anomaly detection on server logs with no gpu", {"task": "anomaly", "compute": "low"}),
         ("half of the 3000 images are labeled", {"labeled": 0.5, "samples": 3000, "data": "image"}),
         ("forecast stock prices", {"task": "forecast", "data": "time-series"}),

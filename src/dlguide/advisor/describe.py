@@ -209,8 +209,8 @@ def _weigh(text: Text, cues: list[Phrase], led: set[int], goal: bool = False,
     matches = [_Match(used, cue, cue.weight * (1 + 0.25 * (len(cue.stems) - 1)))
                for cue in cues for used in cue.occurrences(text)]
     # A longer phrase keeps the words it matched: "anomaly detection" is not also "detection", "no gpu" not
-    # "gpu"; the words it skips stay free ("predict tomorrow's price" still has "tomorrow").
-    matches.sort(key=lambda m: (-len(m.cue.stems), m.last - m.first, -m.cue.weight, m.first))
+    # "gpu"; the words it skips stay free ("predict tomorrow's price" still has "tomorrow"); a not-cue wins a tie.
+    matches.sort(key=lambda m: (-len(m.cue.stems), m.last - m.first, bool(m.cue.owner), -m.cue.weight, m.first))
     framed = _frame(text)
     # What the not-cues took, and a method question's frame word, give no learned features either.
     silenced = frozenset(i for m in matches if not m.cue.owner for i in m.used) | framed

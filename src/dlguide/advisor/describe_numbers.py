@@ -82,7 +82,7 @@ def _digits(text: Text, index: int) -> Quantity | None:
     ratio = _one_in(text, index, value)
     if ratio is not None:
         return ratio
-    if _is_year(text, index, last, value):
+    if _is_year(text, index, last, value) or _is_version(text, index, last):
         return Quantity(index, last, value, False, text.span(index, last), shown, glued=True)
     return Quantity(index, last, value, share, text.span(index, last), shown, token.glued)
 
@@ -99,12 +99,27 @@ def _is_year(text: Text, index: int, last: int, value: float) -> bool:
     if before is None or before.kind != "word":
         return bool(before and before.text == "(") or token.glued
     # After a name: "BraTS 2020", "PhysioNet 2017", "Kaggle 2019" (a capital that does not just start a sentence).
-    named = any(c.isupper() for c in before.text[1:]) or (
-        before.text[:1].isupper() and index > 1 and text.tokens[index - 2].kind != "punct")
-    if named:
+    if _named(text, index - 1):
         return True
     # "from 2000 dermoscopy images" counts things; "from 2015 to 2020" is a span of years.
     return before.text.lower() in _YEAR_BEFORE and not _plural_follows(text, index)
+
+
+def _is_version(text: Text, index: int, last: int) -> bool:
+    """ "wav2vec 2.0", "GPT 3.5", "Python 3.10": a decimal right after a name is its version, not an amount."""
+    token = text.tokens[index]
+    if last != index or token.suffix or "." not in token.text or index == 0:
+        return False
+    return _named(text, index - 1)
+
+
+def _named(text: Text, at: int) -> bool:
+    """Whether the word at ``at`` is a name: capitals past its first letter, a digit, or a capital mid-sentence."""
+    word = text.tokens[at]
+    if word.kind != "word":
+        return False
+    return any(c.isupper() or c.isdigit() for c in word.text[1:]) or (
+        word.text[:1].isupper() and at > 0 and text.tokens[at - 1].kind != "punct")
 
 
 def _plural_follows(text: Text, index: int) -> bool:
@@ -261,7 +276,8 @@ def roles(text: Text, quantity: Quantity, cues: list[Cues]) -> list[Role]:
                 gap = _between(tokens, quantity.last + 1, first, stop_at_numbers=not quantity.share)
                 if gap is None or gap > reach:
                     continue
-                if any(t.text.lower() in entry.not_after for t in tokens[quantity.last + 1: last + 1]):
+                if any(t.text.lower() in entry.not_after for t in tokens[quantity.last + 1: last + 1]) or (
+                        _counted_after(tokens, last, entry.not_after)):
                     continue
                 if entry.not_near and any(t.stem in entry.not_near for t in tokens[quantity.last + 1: first]):
                     continue
@@ -277,6 +293,13 @@ def roles(text: Text, quantity: Quantity, cues: list[Cues]) -> list[Role]:
         if best:
             found.append(best)
     return sorted(found, key=lambda role: (role.distance, -role.length))
+
+
+def _counted_after(tokens, last: int, not_after: set[str]) -> bool:
+    """Whether the noun right after a cue is what the number counts: "39 leaf classes", "397 bird species"."""
+    nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+    word = nxt.text.lower() if nxt is not None and nxt.kind == "word" else ""
+    return word.endswith("s") and word in not_after
 
 
 def rest_of(text: Text, quantity: Quantity, cues: list[Cues]) -> tuple[Cues, str] | None:
