@@ -87,6 +87,18 @@ def test_ignores_numbers_that_are_not_counts(questions):
     assert found.answers["compute"] == "high"
 
 
+@pytest.mark.parametrize("text", [
+    "a dataset of 39 leaf classes from PlantVillage",  # the noun after the cue says what is counted
+    "recognise 397 bird species in field recordings",
+    "fine-tune wav2vec 2.0 speech recognition on Bemba",  # a version, not an amount
+    "the label is 1 for fraud and 0 otherwise",  # the noun "label" is not "labelled"
+    "lesions annotated with 27 classes",  # a bare participle before a number names something else
+])
+def test_numbers_with_another_role_stay_unread(questions, text):
+    found = understand(text, questions)
+    assert "samples" not in found.answers and "labeled" not in found.answers
+
+
 @pytest.mark.parametrize("text", ["hello there", "", "please help me choose"])
 def test_nothing_usable_stays_open(questions, text):
     assert understand(text, questions).answers == {}

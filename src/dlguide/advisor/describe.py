@@ -409,7 +409,7 @@ def _assign(quantity: Quantity, options: list, found: Understood, first_reason: 
     reasons = [first_reason] if first_reason else []
     for role in options:
         question = role.question
-        if question.kind == "fraction" and not quantity.share and quantity.value >= 1:
+        if question.kind == "fraction" and not quantity.share and not 0 < quantity.value < 1:  # "0", "1": no share
             continue
         value = _in_range(question, quantity.value)
         if value is None:

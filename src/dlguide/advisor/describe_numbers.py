@@ -286,13 +286,20 @@ def roles(text: Text, quantity: Quantity, cues: list[Cues]) -> list[Role]:
         for cue in entry.before:
             for first, last in cue.find(text):
                 gap = _between(tokens, last + 1, quantity.first, stop_at_numbers=True)
-                if gap is None or gap > reach:
+                if gap is None or gap > reach or _counts_other(tokens, quantity, entry.not_after):
                     continue
                 candidate = Role(entry.question, gap, text.span(first, quantity.last), len(cue.stems))
                 best = _nearer(best, candidate)
         if best:
             found.append(best)
     return sorted(found, key=lambda role: (role.distance, -role.length))
+
+
+def _counts_other(tokens, quantity: Quantity, not_after: set[str]) -> bool:
+    """After a number cued before it: "a dataset of 39 leaf classes" counts classes, not examples."""
+    nxt = quantity.last + 1
+    word = tokens[nxt].text.lower() if nxt < len(tokens) and tokens[nxt].kind == "word" else ""
+    return word in not_after or (bool(word) and _counted_after(tokens, nxt, not_after))
 
 
 def _counted_after(tokens, last: int, not_after: set[str]) -> bool:
