@@ -59,13 +59,27 @@ def right(question, item: dict, got) -> bool:
     return same(question, gold, got) or got in item.get("also", {}).get(question.id, [])
 
 
-def score(items: list[dict], base) -> dict:
+def readings(items: list[dict], base, reader: str = "words") -> list[dict]:
+    """Each item's answers as ``recommend --describe`` reads them, with ``--reader`` READER."""
+    if reader == "words":
+        return [understand(item["text"], base.questions).answers for item in items]
+    from dlguide.advisor import encoder
+
+    vectors = encoder.embed([item["text"] for item in items])  # at once: a batch is far faster than one by one
+    found = []
+    for item, vector in zip(items, vectors):
+        read = understand(item["text"], base.questions)
+        encoder.refine(item["text"], base.questions, read, base.root, vector=vector, explain=False)
+        found.append(read.answers)
+    return found
+
+
+def score(items: list[dict], base, reader: str = "words") -> dict:
     questions = base.questions
     stats = {qid: {"labelled": 0, "right": 0, "extra": 0, "open": 0} for qid in questions}
     both = strict = missing = accepted = ceiling = 0
     misses = []
-    for item in items:
-        found = understand(item["text"], questions).answers
+    for item, found in zip(items, readings(items, base, reader)):
         gold = item["answers"]
         wrong = []
         for qid, question in questions.items():
@@ -116,11 +130,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--output", type=Path, help="also write the report (Markdown) to this file")
     parser.add_argument("--misses", type=int, default=0, help="list this many dev descriptions read wrongly")
     parser.add_argument("--dev-only", action="store_true", help="score the development part alone, for tuning")
+    parser.add_argument("--reader", choices=("words", "encoder"), default="words",
+                        help="read as 'recommend --describe ... --reader READER' does (encoder: the 'reader' extra)")
     args = parser.parse_args(argv)
     base = knowledge.load(None)
     engine.check_ready(base)
-    parts = {part: score(corpus.load(part), base) for part in (("dev",) if args.dev_only else ("dev", "test"))}
-    header = (f"# --describe on the corpus\n\nWritten by `python benchmarks/describe.py` on {time.strftime('%Y-%m-%d')}, "
+    parts = {part: score(corpus.load(part), base, args.reader) for part in (("dev",) if args.dev_only else ("dev", "test"))}
+    command = "python benchmarks/describe.py" + (f" --reader {args.reader}" if args.reader != "words" else "")
+    header = (f"# --describe on the corpus\n\nWritten by `{command}` on {time.strftime('%Y-%m-%d')}, "
               "with the rules and questions of this checkout. Numbers count as right within 10%, fractions within "
               "0.02; a choice counts as right when it is the labelled one or one the labelling guideline's `also` names "
               "(benchmarks/corpus/GUIDELINE.md), and the strict figure beside it counts the labelled choice only. "

@@ -130,7 +130,9 @@ def cross_validate(items: list[dict], questions: dict, stop: frozenset[str]) -> 
         print(f"  with learned words {_shares(with_layer, n)}")
 
 
-def as_it_came(commit: str, development: list[dict], stop: frozenset[str], shares: tuple[float, ...] = ()) -> None:
+def older(commit: str, development: list[dict]) -> tuple[dict, list[dict], list[dict], int]:
+    """The questions (cues) of ``commit``, the development items of the collections it had, those added since,
+    and how many collections it had; ``encoder_fit.py --measure`` reads the same split."""
     import shutil
     import subprocess
     import tempfile
@@ -148,15 +150,19 @@ def as_it_came(commit: str, development: list[dict], stop: frozenset[str], share
         shutil.copytree(knowledge.builtin_dir(), base, ignore=shutil.ignore_patterns("learned.yaml", "__pycache__"))
         for name in ("questions.yaml", "rules.yaml"):
             (base / name).write_text(at_commit(f"knowledge/{name}"), encoding="utf-8")
-        older, problems = knowledge.collect(base)  # not load(): no cache file for a passing folder
+        then, problems = knowledge.collect(base)  # not load(): no cache file for a passing folder
     if problems:
         raise SystemExit(f"learn.py: the knowledge of {commit} does not load here: {problems[0]}")
-    questions = older.questions
     old = {json.loads(line)["id"] for name in known
            for line in (corpus.CORPUS_DIR / name).read_text(encoding="utf-8").splitlines() if line.strip()}
     training = [item for item in development if item["id"] in old]
     unseen = [item for item in development if item["id"] not in old]
-    print(f"cues of {commit}; layer fitted on {len(training)} development items of {len(known)} collections; "
+    return then.questions, training, unseen, len(known)
+
+
+def as_it_came(commit: str, development: list[dict], stop: frozenset[str], shares: tuple[float, ...] = ()) -> None:
+    questions, training, unseen, known = older(commit, development)
+    print(f"cues of {commit}; layer fitted on {len(training)} development items of {known} collections; "
           f"read: {len(unseen)} development items of the collections added since")
     attach(questions, {q: None for q in QUESTIONS}, stop)
     without = _shares(score(unseen, questions), len(unseen))

@@ -7,8 +7,8 @@ in ``reading``, which words around a number give it that role. This module only 
 - for a choice question, every cue found adds its weight to its choice (a phrase of several words a little
   more; where phrases overlap the longer one keeps the words; in a compound such as "transaction graph" the
   last noun, the head, counts one more, unless it is a weaker, generic word: "audio signals"). The heaviest
-  choice wins; it is *sure* when it has a synonym's
-  weight and clearly beats the runner-up, else it is a guess that an interactive run confirms;
+  choice wins; it is *sure* when it has a synonym's weight and clearly beats the runner-up, else it is a
+  guess that an interactive run confirms;
 - a cue right after one of the question's ``lead_words`` ("I want to", "predict") counts double, and so does
   every cue of a clause that opens with a choice's own word, an imperative ("Forecast six weeks of sales");
   one right after a negation ("rather than", "not", "don't want") counts nothing, though a complaint ("the
@@ -27,8 +27,7 @@ in ``reading``, which words around a number give it that role. This module only 
 - numbers take the role their neighbouring words give them (``dlguide.advisor.describe_numbers``); a count
   of a test split is not the training count, and a labelled and an unlabelled part make the whole.
 
-It returns the answers, the words each came from, which readings are unsure and which numbers were
-ignored and why. It never asks and never fails: what it cannot tell stays open.
+It returns answers, their words, unsure readings, ignored numbers; never asks, never fails: the rest stays open.
 """
 
 from __future__ import annotations
@@ -80,6 +79,7 @@ class Understood:
         self.learned: dict[str, list[str]] = {}  # the learned layer's words, where they decided the answer
         self.unsure: set[str] = set()  # answers read from weak evidence: confirm before use
         self.ignored: list[str] = []  # numbers that answered nothing, with the reason
+        self.encoder: set[str] = set()  # answers the sentence encoder changed (--reader encoder)
 
     def put(self, question_id: str, value: Any, words: str, *, sure: bool = True, learned: list[str] = ()) -> bool:
         if question_id in self.answers:

@@ -69,9 +69,12 @@ def problems(questions: dict) -> list[str]:
             "ignores it; refit it with 'python benchmarks/learn.py', or delete it"] if stale else []
 
 
-def source(words: str, learned: list[str] = ()) -> str:
-    """Where an answer came from, as a person reads it: "from 'x-rays'", "learned from 'tercets', 'verse'", or
-    "from 'next', and learned from 'month'"."""
+def source(words: str, learned: list[str] = (), encoder: bool = False) -> str:
+    """Where an answer came from, as a person reads it: "from 'x-rays'", "learned from 'tercets', 'verse'",
+    "from 'next', and learned from 'month'", or "read by the sentence encoder, leaning on 'designs'"."""
+    if encoder:  # --reader encoder changed it: the words it leaned on most, if leaving any out mattered
+        leaning = ", leaning on " + ", ".join(f"'{word}'" for word in learned) if learned else ""
+        return f"read by the sentence encoder{leaning}"
     said = f"from '{words}'" if words else ""
     if not learned:
         return said

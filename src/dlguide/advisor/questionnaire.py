@@ -201,16 +201,18 @@ def gather(
     prompter: Prompter | None = None,
     tell: Callable[[str], None] | None = None,
     flag_sources: dict[str, str] | None = None,
+    refine: Callable[[str, Any], None] | None = None,
 ) -> Gathered:
     """Merge the sources into a profile and ask (with ``prompter``) or default what is still open.
 
     ``flags`` are raw answers by question id (named flags and ``--set``; ``flag_sources`` names the option
     each came from). ``tell`` receives the lines that say what was decided: what the sentence was read as,
-    which flag overrode it, which numbers were ignored, which answers do not apply.
+    which flag overrode it, which numbers were ignored, which answers do not apply. ``refine`` (``--reader
+    encoder``) may change the sentence's reading before it is used.
     """
     tell = tell or (lambda line: None)
     answers: dict[str, Answer] = read_answers(answers_file, questions) if answers_file else {}
-    found = _read_sentence(describe, questions, answers) if describe is not None else None
+    found = _read_sentence(describe, questions, answers, refine) if describe is not None else None
     said = dict(answers) if found else {}
     overrides = _apply_flags(flags, flag_sources or {}, questions, answers)
     guesses: dict[str, tuple[Answer, str]] = {}
@@ -236,11 +238,13 @@ def gather(
         return _finish(questions, Gathered(Profile(answers=answers), gathered.understood, gathered.asked), tell)
 
 
-def _read_sentence(text: str, questions: dict[str, Question], answers: dict[str, Answer]):
+def _read_sentence(text: str, questions: dict[str, Question], answers: dict[str, Answer], refine=None):
     """Put what ``text`` says into ``answers``; return the reading (``dlguide.advisor.describe.Understood``)."""
     from dlguide.advisor.describe import understand  # stems its cues; only --describe needs them
 
     found = understand(text, questions)
+    if refine is not None:
+        refine(text, found)
     for qid, value in found.answers.items():
         answers[qid] = parse_answer(questions[qid], value, source="--describe")
     return found
@@ -284,14 +288,15 @@ def understanding(found, said: dict[str, Answer], overrides: dict[str, str]) -> 
     """What the sentence said, for ``--json``: each answer with the words it came from, and the ignored numbers."""
     return {"answers": {qid: {"value": said[qid], "from": found.evidence[qid] or None,
                               "learned_from": found.learned.get(qid, []), "guess": qid in found.unsure,
-                              "overridden_by": overrides.get(qid)} for qid in found.evidence},
+                              "overridden_by": overrides.get(qid), "encoder": qid in found.encoder}
+                        for qid in found.evidence},
             "ignored": list(found.ignored)}
 
 
 def _source(found, qid: str) -> str:
     from dlguide.advisor.learned import source  # loaded already: only a description has words to show
 
-    return source(found.evidence[qid], found.learned.get(qid, []))
+    return source(found.evidence[qid], found.learned.get(qid, []), qid in found.encoder)
 
 
 def _shown(value: Answer) -> str:

@@ -31,6 +31,7 @@ def recommend(
     compute: Annotated[Optional[str], _opt("--compute", "low (laptop CPU), medium (one GPU), high (many GPUs).")] = None,
     priority: Annotated[Optional[list[str]], _opt("--priority", "speed, quality, stability, interpretability; repeatable.")] = None,
     describe: Annotated[Optional[str], _opt("--describe", "Your situation in a sentence; what it cannot tell is asked.")] = None,
+    reader: Annotated[str, _opt("--reader", "How --describe reads: 'words' (fast, the default) or 'encoder' (a sentence encoder beside the words; needs the 'reader' extra, a few seconds).")] = "words",
     set_: Annotated[Optional[list[str]], _opt("--set", "Answer any question in questions.yaml by id, e.g. --set data=image; repeatable.")] = None,
     answers: Annotated[Optional[Path], _opt("--answers", "Read a saved profile (YAML) written by --save.")] = None,
     save: Annotated[Optional[str], _opt("--save", "Write the profile used to this YAML file.")] = None,
@@ -56,13 +57,14 @@ def recommend(
         inputs = [answers, *base.root.rglob("*.yaml")]  # never written onto, not even with --force
         check_file(save, force=force, inputs=inputs, what="--save", example="profile.yaml")
     flags, sources = _flags(ctx.params, set_ or [], base.questions)
+    refine = _reader(reader, describe, base)
     prompter = None
     if not no_input and sys.stdin.isatty():  # the terminal code is loaded only for a conversation
         from dlguide.advisor.prompter import TerminalPrompter
 
         prompter = TerminalPrompter()
     gathered = questionnaire.gather(base.questions, flags=flags, answers_file=answers, describe=describe, prompter=prompter,
-                                    tell=note, flag_sources=sources)
+                                    tell=note, flag_sources=sources, refine=refine)
     result = engine.recommend(base, gathered.profile)
     if save is not None:
         questionnaire.write_answers(save, result.profile, force=force, inputs=inputs)
@@ -73,6 +75,32 @@ def recommend(
      "rich": lambda: emit(render_recommend.to_rich(result, explain=explain))}[fmt]()
     # Only a conversation ends with an offer: not a fully-flagged run, and never into a JSON or Markdown pipe.
     return _offer_demo(prompter, base, result.ranking[0]) if prompter and gathered.asked and fmt == "rich" else 0
+
+
+READERS = ("words", "encoder")
+
+
+def _reader(reader: str, describe: Optional[str], base):
+    """What ``--reader`` adds to the word reader: nothing, or the sentence encoder (loaded only when asked for)."""
+    if reader not in READERS:
+        from dlguide.errors import UnknownNameError, closest_name
+
+        raise UnknownNameError("--reader", reader, list(READERS), closest_name(reader, READERS, 1))
+    if reader == "words":
+        return None
+    if describe is None:
+        raise UsageError("--reader encoder reads a --describe sentence; give one, e.g. --describe \"3000 x-rays, find pneumonia\"")
+    from dlguide.advisor import encoder
+
+    encoder.load_head(encoder.head_file(base.root))  # a missing or broken head file fails before any question
+    encoder.model_folder()  # and so do missing weights
+    from dlguide.rendering.output import note
+
+    def refine(text: str, found) -> None:
+        note("Reading the description with the sentence encoder too (a few seconds)...")
+        encoder.refine(text, base.questions, found, base.root)
+
+    return refine
 
 
 def _flags(params: dict, set_items: list[str], questions: dict) -> tuple[dict, dict]:

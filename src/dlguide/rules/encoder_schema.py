@@ -1,0 +1,40 @@
+"""The sentence encoder's heads, ``encoder.yaml``: written by ``benchmarks/encoder_fit.py``, read by ``--reader encoder``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from dlguide.rules.strict import Strict
+
+
+class EncoderHead(Strict):
+    """One question's linear head: a choice's score is its bias plus its weights times the sentence vector."""
+
+    choices: list[str] = Field(min_length=2, description="The question's choice ids, in the order of the rows.")
+    bias: list[float] = Field(description="One bias per choice.")
+    weights: list[list[float]] = Field(description="One row per choice, as long as the encoder's vector.")
+
+    @model_validator(mode="after")
+    def _shapes(self) -> "EncoderHead":
+        if len(self.bias) != len(self.choices) or len(self.weights) != len(self.choices):
+            raise ValueError(f"{len(self.choices)} choices need as many biases and weight rows "
+                             f"(found {len(self.bias)} and {len(self.weights)})")
+        if len({len(row) for row in self.weights}) != 1:
+            raise ValueError("every weight row must be as long as the encoder's vector")
+        return self
+
+
+class EncoderFile(Strict):
+    """The contents of ``encoder.yaml``."""
+
+    schema_version: Literal[1] = Field(description="Version of this file format; 1.")
+    model: str = Field(description="The sentence encoder the heads were fitted on, e.g. "
+                       "'sentence-transformers/all-MiniLM-L6-v2'.")
+    trained_on: str = Field(description="What the heads were fitted on.")
+    method: str = Field(description="How they were fitted.")
+    cue_weight: float = Field(ge=0, description="Log-probability added to the word reader's answer where its "
+                              "own words spoke: what the encoder must beat to change it.")
+    guess_weight: float = Field(ge=0, description="The same where only the learned layer's words spoke.")
+    questions: dict[str, EncoderHead] = Field(description="Question id -> its head.")
