@@ -140,7 +140,8 @@ def test_json_names_the_words_each_answer_came_from_cue_and_learned_apart(cli, k
     result = cli("recommend", "--kb", kb_copy, "--describe", "sensor logs and text notes about zorbl, sort them",
                  "--json")
     read = json.loads(result.stdout)["understood"]["answers"]["data"]
-    assert read == {"value": "text", "from": "text", "learned_from": ["zorbl"], "guess": True, "overridden_by": None}
+    assert read == {"value": "text", "from": "text", "learned_from": ["zorbl"], "guess": True, "overridden_by": None,
+                    "encoder": False}
 
 
 def test_learn_refuses_a_curve_without_a_commit_and_writes_nothing(tmp_path):

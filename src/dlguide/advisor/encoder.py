@@ -24,7 +24,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from dlguide.errors import MissingExtraError, UsageError
+from dlguide.errors import KnowledgeError, MissingExtraError, UsageError
 
 HEAD_FILE = "encoder.yaml"
 READER_INSTALL = "pip install -c constraints.txt '.[demos,reader]'  (in the dlguide checkout)"
@@ -39,20 +39,39 @@ def head_file(root: Path) -> Path:
 @lru_cache(maxsize=4)
 def load_head(path: Path):
     """The fitted heads (``dlguide.rules.encoder_schema.EncoderFile``); a missing or bad file is one clear error."""
-    from dlguide.catalogue.kb import read_yaml
-    from dlguide.errors import KnowledgeError
+    from dlguide.catalogue.kb import read_yaml, validate_model
     from dlguide.rules.encoder_schema import EncoderFile
 
     if not path.is_file():
         raise UsageError(f"--reader encoder: {path} is missing; fit it with 'python benchmarks/encoder_fit.py'")
     problems: list[str] = []
     data = read_yaml(path, problems)
-    if problems:
-        raise KnowledgeError(problems[0])
+    heads = validate_model(EncoderFile, data, path, problems) if not problems else None
+    if problems or heads is None:
+        raise KnowledgeError(problems or [f"{path}: empty"])
+    return heads
+
+
+def problems(root: Path, questions: dict) -> list[str]:
+    """What is wrong with ``encoder.yaml`` (``kb validate``): it is optional, but a present one must load and
+    name only questions and choices that exist. Needs neither torch nor the weights."""
+    path = head_file(root)
+    if not path.is_file():
+        return []
     try:
-        return EncoderFile.model_validate(data)
-    except Exception as exc:  # pydantic's message, first line: which field is wrong
-        raise KnowledgeError(f"{path}: {str(exc).splitlines()[0]}") from None
+        heads = load_head.__wrapped__(path)
+    except (UsageError, KnowledgeError) as exc:  # their message names the file
+        return getattr(exc, "problems", None) or [exc.message]
+    found = []
+    for qid, head in heads.questions.items():
+        if qid not in questions:
+            found.append(f"{path}: questions.{qid}: no such question in questions.yaml")
+            continue
+        unknown = sorted(set(head.choices) - {c.id for c in questions[qid].choices})
+        if unknown:
+            found.append(f"{path}: questions.{qid}: choices {', '.join(unknown)} are not {qid}'s; refit it with "
+                         "'python benchmarks/encoder_fit.py'")
+    return found
 
 
 def model_folder() -> Path:

