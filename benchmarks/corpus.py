@@ -46,8 +46,17 @@ abstracts from less covered domains (``abstracts4.jsonl``); a twelfth 449, Huggi
 thirteenth 619, blog posts on side projects (``blogs2.jsonl``), issue threads of less covered libraries
 (``threads6.jsonl``), model-zoo cards (``modelzoo.jsonl``) and project one-liners from curated lists
 (``titles4.jsonl``); a fourteenth 627, company engineering-blog titles (``engineering.jsonl``), abstracts
-(``abstracts5.jsonl``) and people's questions in issue threads (``threads7.jsonl``). Each collection was
-read as it came, on its development part, before any tuning to it. A second audit settled recommenders,
+(``abstracts5.jsonl``) and people's questions in issue threads (``threads7.jsonl``); a fifteenth 515,
+forum posts and blog write-ups (``blogs3.jsonl``), issue threads (``threads8.jsonl``), hackathon and student
+project pages (``projects2.jsonl``) and question threads (``stackexchange5.jsonl``); a sixteenth 468,
+hobbyists' and newcomers' own short write-ups (``hobby.jsonl``), the projects of tutorials
+(``tutorials.jsonl``) and practitioners' projects in their own domains (``practitioners.jsonl``); a
+seventeenth 687, Hugging Face dataset cards (``datasetcards2.jsonl``), cloud vendors' use-case notebooks
+(``usecases.jsonl``), model-zoo and configuration pages (``modelzoo2.jsonl``) and curated lists of applied
+projects (``lists.jsonl``); an eighteenth 535, issue threads of vision and audio libraries
+(``threads9.jsonl``) and of tabular, time-series, graph and NLP libraries (``threads10.jsonl``), makers'
+short write-ups (``makers.jsonl``) and course project galleries and homeworks (``courses.jsonl``). Each
+collection was read as it came, on its development part, before any tuning to it. A second audit settled recommenders,
 ranking, logs and spectra in ``GUIDELINE.md`` and relabelled the items of every collection it concerned,
 by the guideline alone and blind to what the reader answers.
 

@@ -59,17 +59,12 @@ def fit_heads(items: list[dict], vectors: list[list[float]], questions: dict) ->
     return heads
 
 
-def read_with(item: dict, questions: dict, heads, vector: list[float], cue_weight: float, guess_weight: float) -> dict:
-    """The word reader's answers to ``item``, changed where the heads beat it (``encoder.refine``'s rule)."""
+def read_with(item: dict, questions: dict, heads: dict, vector: list[float], cue_weight: float,
+              guess_weight: float) -> dict:
+    """The word reader's answers to ``item``, changed where the heads beat it (``encoder.decide``'s rule)."""
     found = understand(item["text"], questions)
-    answers = dict(found.answers)
-    for qid, head in heads.items():
-        scores = encoder.log_probs(head, vector)
-        read = answers.get(qid)
-        if read in scores:
-            scores[read] += cue_weight if found.evidence.get(qid) else guess_weight
-        answers[qid] = max(scores, key=scores.get)
-    return answers
+    encoder.decide(questions, found, heads, vector, cue_weight, guess_weight)
+    return found.answers
 
 
 def both_right(items: list[dict], questions: dict, answers: list[dict]) -> str:

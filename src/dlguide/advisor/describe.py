@@ -151,8 +151,8 @@ WEAK_ENDS = frozenset({"to", "for", "so", "and", "that", "which", "in"})
 
 def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Understood, led: set[int],
                  goal: bool = False, weak: set[int] = frozenset()) -> None:
-    barred = _barred(question, found)
-    kept, scores, silenced = _weigh(text, [cue for cue in cues if cue.owner not in barred], led, goal, weak)
+    excluded = barred(question, found)
+    kept, scores, silenced = _weigh(text, [cue for cue in cues if cue.owner not in excluded], led, goal, weak)
     evidence = {choice: _best(kept, choice, text) for choice in scores}
     _combine(question, kept, scores, evidence)
     if question.kind == "multi":
@@ -164,7 +164,7 @@ def _read_choice(question: Question, text: Text, cues: list[Phrase], found: Unde
     top, sure = _ranked(scores, kept)
     said, learned = evidence.get(top), []
     if question.learned is not None:
-        learned_top, said, learned = _with_learned(question, text, barred, scores, kept, evidence, top, silenced)
+        learned_top, said, learned = _with_learned(question, text, excluded, scores, kept, evidence, top, silenced)
         # Text nobody tuned the cues to is read better when the learned words may overrule even a sure
         # cue (benchmarks/learn.py --as-it-came); what they overrule is then a guess to confirm.
         sure, top = sure and learned_top == top, learned_top
@@ -182,12 +182,12 @@ def _ranked(scores: dict[str, float], kept: list[_Match]) -> tuple[str | None, b
     return top, scores[top] >= SYNONYM and scores[top] >= SURE_MARGIN * runner_up
 
 
-def _with_learned(question: Question, text: Text, barred: set[str], scores: dict[str, float], kept: list[_Match],
+def _with_learned(question: Question, text: Text, excluded: set[str], scores: dict[str, float], kept: list[_Match],
                   evidence: dict[str, str], top: str | None,
                   silenced: frozenset[int]) -> tuple[str | None, str | None, list[str]]:
     """The cues' reading with the learned words added: the choice, its cue's words, the learned words deciding it."""
     extra, words = learned_evidence(question.learned, text, silenced)
-    extra = {choice: value for choice, value in extra.items() if choice not in barred}
+    extra = {choice: value for choice, value in extra.items() if choice not in excluded}
     combined = {choice: scores.get(choice, 0.0) + extra.get(choice, 0.0) for choice in {*scores, *extra}}
     best, _ = _ranked({c: v for c, v in combined.items() if v > 0}, kept)
     if best is None:
@@ -327,16 +327,16 @@ def _denied(text: Text, first: int) -> bool:
     return False
 
 
-def _barred(question: Question, found: Understood) -> set[str]:
+def barred(question: Question, found: Understood) -> set[str]:
     """Choices whose ``applies_when`` is false for what was read so far ("detect" boxes, but the data is text)."""
-    barred = set()
+    ruled_out = set()
     for choice in question.choices:
         if choice.applies_when is not None:
             from dlguide.rules.conditions import evaluate  # the rules' three-valued logic: unknown keeps the choice
 
             if evaluate(choice.applies_when, Profile(answers=dict(found.answers)))[0] is False:
-                barred.add(choice.id)
-    return barred
+                ruled_out.add(choice.id)
+    return ruled_out
 
 
 def _best(kept: list[_Match], choice: str, text: Text) -> str:

@@ -135,22 +135,40 @@ def refine(text: str, questions: dict, found, root: Path, vector: list[float] | 
     if not asked:
         return
     vector = vector if vector is not None else embed([text])[0]
-    for qid, head in asked.items():
+    changed = decide(questions, found, asked, vector, heads.cue_weight, heads.guess_weight)
+    for qid, confidence in changed.items():
+        if explain:
+            found.learned[qid] = _reasons(text, asked[qid], found.answers[qid], confidence, _stop_words(questions))
+
+
+def decide(questions: dict, found, heads: dict, vector: list[float], cue_weight: float,
+           guess_weight: float) -> dict[str, float]:
+    """The rule of ``refine`` (``benchmarks/encoder_fit.py --measure`` weighs it with other constants): each
+    head's log-probabilities, the word reader's answer given ``cue_weight`` (``guess_weight`` where only
+    learned words spoke), the best choice taken where it differs. Returns each changed answer's log-probability.
+    """
+    from dlguide.advisor.describe import barred
+
+    changed = {}
+    for qid, head in heads.items():  # data before task: a choice that does not apply to the data is never picked
         if len(vector) != len(head.weights[0]):
             raise UsageError(f"--reader encoder: the encoder gives {len(vector)} numbers per sentence, but "
                              f"{HEAD_FILE} was fitted on {len(head.weights[0])}; refit it or use its model")
-        scores = log_probs(head, vector)
+        excluded = barred(questions[qid], found)
+        scores = {choice: p for choice, p in log_probs(head, vector).items() if choice not in excluded}
         read = found.answers.get(qid)
         if read in scores:
-            scores[read] += heads.cue_weight if found.evidence.get(qid) else heads.guess_weight
+            scores[read] += cue_weight if found.evidence.get(qid) else guess_weight
         best = max(scores, key=scores.get)
         if best == read:
             continue
         found.answers[qid] = best
         found.evidence[qid] = ""
-        found.learned[qid] = _reasons(text, head, best, scores[best], _stop_words(questions)) if explain else []
+        found.learned[qid] = []
         found.unsure.add(qid)  # the encoder's word is a guess to confirm, as the learned layer's is
         found.encoder.add(qid)
+        changed[qid] = scores[best]
+    return changed
 
 
 def _stop_words(questions: dict) -> frozenset[str]:
