@@ -6,8 +6,9 @@ ten", "none"). Then each takes a role only where one of a question's cues (``rea
 ``questions.yaml``) stands next to it: "800 chest x-rays" counts examples because "x-rays" is a cue of the
 examples question, "sequences of 200 steps" gives a length. A share goes only to a fraction question; a
 count with a fraction question's cue ("150 of them labelled") becomes a share of the number question that
-cue names (``share_of``). A number with no role, one out of its role's range, or one glued to a name
-("ResNet-50", "top-5") is never an error: it is listed as ignored, with the reason.
+cue names (``share_of``). A number with no role, one out of its role's range, one glued to a name
+("ResNet-50", "top-5") or a version after one ("wav2vec 2.0") is never an error: it is listed as ignored,
+with the reason.
 """
 
 from __future__ import annotations
