@@ -76,7 +76,7 @@ def both_right(items: list[dict], questions: dict, answers: list[dict]) -> str:
 
 
 def measure(commit: str, development: list[dict]) -> None:
-    from dlguide.rules.encoder_schema import EncoderFile
+    from dlguide.rules.encoder_schema import EncoderHead
 
     stop = frozenset(learn.STOP_WORDS)
     questions, training, unseen, known = learn.older(commit, development)
@@ -85,8 +85,7 @@ def measure(commit: str, development: list[dict]) -> None:
           f"collections), heads fitted on the same items; read: {len(unseen)} development items added since")
     vectors = encoder.embed([item["text"] for item in training + unseen])
     heads = fit_heads(training, vectors[: len(training)], questions)
-    parsed = EncoderFile.model_validate({"schema_version": 1, "model": MODEL, "trained_on": "", "method": "",
-                                         "cue_weight": 0, "guess_weight": 0, "questions": heads}).questions
+    parsed = {qid: EncoderHead.model_validate(head) for qid, head in heads.items()}
     print("  reader                              data   task   both right")
     print(f"  words alone                         {both_right(unseen, questions, [understand(i['text'], questions).answers for i in unseen])}")
     print(f"  encoder alone                       {both_right(unseen, questions, [read_with(i, questions, parsed, v, 0, 0) for i, v in zip(unseen, vectors[len(training):])])}")

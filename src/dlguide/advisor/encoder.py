@@ -59,7 +59,7 @@ def problems(root: Path, questions: dict) -> list[str]:
     if not path.is_file():
         return []
     try:
-        heads = load_head.__wrapped__(path)
+        heads = load_head(path)  # cached: the reader that checks first parses the file once
     except (UsageError, KnowledgeError) as exc:  # their message names the file
         return getattr(exc, "problems", None) or [exc.message]
     found = []

@@ -92,12 +92,12 @@ def _reader(reader: str, describe: Optional[str], base):
         raise UsageError("--reader encoder reads a --describe sentence; give one, e.g. --describe \"3000 x-rays, find pneumonia\"")
     from dlguide.advisor import encoder
 
-    wrong = encoder.problems(base.root, base.questions)  # a broken head file fails before any question
+    encoder.load_head(encoder.head_file(base.root))  # a missing or malformed head file fails before any question
+    wrong = encoder.problems(base.root, base.questions)  # and so does one for choices the questions lack
     if wrong:
         from dlguide.errors import KnowledgeError
 
         raise KnowledgeError(wrong)
-    encoder.load_head(encoder.head_file(base.root))  # and so does a missing one
     encoder.model_folder()  # and so do missing weights
     from dlguide.rendering.output import note
 
