@@ -65,7 +65,7 @@ def readings(items: list[dict], base, reader: str = "words") -> list[dict]:
         return [understand(item["text"], base.questions).answers for item in items]
     from dlguide.advisor import encoder
 
-    vectors = encoder.embed([item["text"] for item in items])  # at once: a batch is far faster than one by one
+    vectors = encoder.vectors_for(base.root, [item["text"] for item in items])  # a batch: far faster
     found = []
     for item, vector in zip(items, vectors):
         read = understand(item["text"], base.questions)

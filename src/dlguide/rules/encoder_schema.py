@@ -26,6 +26,15 @@ class EncoderHead(Strict):
         return self
 
 
+class TunedLayers(Strict):
+    """The encoder's top layers, fine-tuned on the corpus: a file beside ``encoder.yaml`` that replaces them."""
+
+    file: str = Field(pattern=r"^[\w.-]+\.safetensors$", description="The weights' file name, in the same folder.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="Its SHA-256: the heads fit these weights only.")
+    layers: list[int] = Field(min_length=1, description="The transformer layers it replaces, counted from 0.")
+    method: str = Field(description="How they were tuned.")
+
+
 class EncoderFile(Strict):
     """The contents of ``encoder.yaml``."""
 
@@ -37,4 +46,6 @@ class EncoderFile(Strict):
     cue_weight: float = Field(ge=0, description="Log-probability added to the word reader's answer where its "
                               "own words spoke: what the encoder must beat to change it.")
     guess_weight: float = Field(ge=0, description="The same where only the learned layer's words spoke.")
+    tuned_layers: TunedLayers | None = Field(default=None, description="Fine-tuned top layers the heads were "
+                                             "fitted on; none: the encoder as it was published.")
     questions: dict[str, EncoderHead] = Field(description="Question id -> its head.")
