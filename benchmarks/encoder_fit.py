@@ -15,7 +15,8 @@ each choice question the corpus labels (data, task) a multinomial logistic regre
 collections' development items, and both read on the development items of the collections added since,
 at several values of the word reader's bonus (``cue_weight`` where its own words spoke, ``guess_weight``
 where only learned words did). ``CUE_WEIGHT`` and ``GUESS_WEIGHT`` were chosen so; ``--tune-layers 0``
-measures the published encoder, untuned.
+measures the published encoder, untuned; ``--curve`` reads the same items with the encoder tuned and its
+heads fitted on a quarter and a half of the older items, to see whether more labelled text would pay.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import learn  # noqa: E402
 from dlguide.advisor import encoder  # noqa: E402
 from dlguide.advisor.describe import understand  # noqa: E402
 from dlguide.catalogue import kb as knowledge  # noqa: E402
+from dlguide.rules.encoder_schema import EncoderHead  # noqa: E402
 
 QUESTIONS = ("data", "task")
 C = 2.0  # inverse strength of the L2 penalty; 1 to 16 were measured with --measure (1 and 2 alike, 16 worse)
@@ -144,15 +146,36 @@ def both_right(items: list[dict], questions: dict, answers: list[dict]) -> str:
     return "  ".join(f"{n / len(items):.1%}" for n in (*counts, both))
 
 
-def measure(commit: str, development: list[dict], layers: int) -> None:
-    from dlguide.rules.encoder_schema import EncoderHead
+def measure_curve(questions: dict, training: list[dict], unseen: list[dict], layers: int) -> None:
+    """The encoder tuned and its heads fitted on a quarter and a half of ``training`` (a random sample), then all."""
+    print(f"  encoder trained on          alone: data   task   both    with the words (cue {CUE_WEIGHT}, guess "
+          f"{GUESS_WEIGHT}): data   task   both")
+    for share in (0.25, 0.5, 1.0):
+        sample = random.Random(SEED).sample(training, int(len(training) * share)) if share < 1 else training
+        with tempfile.TemporaryDirectory() as folder:
+            tuned = Path(folder) / f"{share}-{LAYER_FILE}"
+            tuned = tuned if tune(sample, questions, tuned, layers) else None
+            vectors = encoder.embed([item["text"] for item in sample + unseen], tuned)
+        heads = {qid: EncoderHead.model_validate(head)
+                 for qid, head in fit_heads(sample, vectors[: len(sample)], questions).items()}
+        new = vectors[len(sample):]
+        alone = both_right(unseen, questions, [read_with(i, questions, heads, v, 0, 0) for i, v in zip(unseen, new)])
+        both = both_right(unseen, questions, [read_with(i, questions, heads, v, CUE_WEIGHT, GUESS_WEIGHT)
+                                              for i, v in zip(unseen, new)])
+        print(f"  {len(sample):5} items ({share:.0%})          {alone}                                  {both}",
+              flush=True)
 
+
+def measure(commit: str, development: list[dict], layers: int, curve: bool = False) -> None:
     stop = frozenset(learn.STOP_WORDS)
     questions, training, unseen, known = learn.older(commit, development)
     learn.attach(questions, {q: learn.fit(training, questions[q], stop) for q in QUESTIONS}, stop)
     print(f"word reader of {commit} (its learned layer fitted on {len(training)} development items of {known} "
           f"collections), the encoder's top {layers} layers tuned and its heads fitted on the same items; read: "
           f"{len(unseen)} development items added since")
+    if curve:
+        measure_curve(questions, training, unseen, layers)
+        return
     with tempfile.TemporaryDirectory() as folder:
         tuned = Path(folder) / LAYER_FILE
         tuned = tuned if tune(training, questions, tuned, layers) else None
@@ -201,12 +224,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--measure", metavar="COMMIT", help="measure on the collections added since COMMIT instead")
     parser.add_argument("--output", type=Path, default=OUT, help=f"where to write the heads (default {OUT}); the "
                         f"tuned layers go beside them as {LAYER_FILE}")
+    parser.add_argument("--curve", action="store_true", help="with --measure: the encoder trained on a quarter, a "
+                        "half and all of the older items")
     parser.add_argument("--tune-layers", type=int, default=TUNED_LAYERS, choices=range(7), metavar="N",
                         help=f"how many of the encoder's top layers to fine-tune (0: none; default {TUNED_LAYERS})")
     args = parser.parse_args(argv)
+    if args.curve and not args.measure:
+        parser.error("--curve needs --measure COMMIT")
     development = corpus.load("dev")
     if args.measure:
-        measure(args.measure, development, args.tune_layers)
+        measure(args.measure, development, args.tune_layers, args.curve)
         return
     write(development, knowledge.load(None).questions, args.output, args.tune_layers)
 
