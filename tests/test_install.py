@@ -37,6 +37,8 @@ def test_installed_package_reads_its_knowledge_from_anywhere(tmp_path: Path):
     assert "Recurrent" in card
     location = sh(python, "-c", "import dlguide.catalogue.kb as k; print(k.builtin_dir())", cwd=elsewhere).strip()
     assert str(venv) in location, "the installed package must read its own copy, not the checkout's"
+    # every shipped file came along: kb validate checks encoder.yaml's tuned layers by their checksum
+    sh(venv / "bin" / "dlguide", "kb", "validate", cwd=elsewhere)  # exit 1 if a file is missing
     installed = sh(python, "-m", "pip", "list", "--format=freeze").lower()
     for heavy in ("torch", "torchvision", "scikit-learn"):
         assert f"\n{heavy}==" not in "\n" + installed, f"the core install pulled {heavy}"
