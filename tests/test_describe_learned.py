@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import run_process
 from dlguide.advisor.describe import understand
 from dlguide.advisor.learned import evidence as learned_evidence
 from dlguide.advisor.words import Text, fingerprint
@@ -151,3 +152,17 @@ def test_learn_refuses_a_curve_without_a_commit_and_writes_nothing(tmp_path):
     assert result.returncode == 2
     assert "--curve needs --as-it-came COMMIT" in result.stderr.splitlines()[-1]
     assert not out.exists()
+
+
+def test_equal_evidence_is_decided_the_same_way_whatever_the_hash_seed(kb_copy):
+    """Python salts string hashes per process: a tie must not be settled by the order of a set."""
+    _learned(kb_copy, {"zorbl": {"forecast": 1.0, "regress": 1.0}, "blorp": {"forecast": 1.0, "regress": 1.0}},
+             question="task")
+    read = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        result = run_process("recommend", "--kb", kb_copy, "--describe", "a thousand zorbl blorp csv tables", "--json",
+                             "--no-input", env={"PYTHONHASHSEED": seed})
+        assert result.code == 0, result.stderr
+        read.add(json.loads(result.stdout)["understood"]["answers"]["task"]["value"])
+    first = next(c.id for c in knowledge.load(kb_copy).questions["task"].choices if c.id in ("forecast", "regress"))
+    assert read == {first}  # the question's own order decides

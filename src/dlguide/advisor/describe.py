@@ -188,7 +188,7 @@ def _with_learned(question: Question, text: Text, excluded: set[str], scores: di
     """The cues' reading with the learned words added: the choice, its cue's words, the learned words deciding it."""
     extra, words = learned_evidence(question.learned, text, silenced)
     extra = {choice: value for choice, value in extra.items() if choice not in excluded}
-    combined = {choice: scores.get(choice, 0.0) + extra.get(choice, 0.0) for choice in {*scores, *extra}}
+    combined = {c.id: scores.get(c.id, 0.0) + extra.get(c.id, 0.0) for c in question.choices}  # ties: one order
     best, _ = _ranked({c: v for c, v in combined.items() if v > 0}, kept)
     if best is None:
         return None, None, []
