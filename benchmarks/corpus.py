@@ -55,7 +55,10 @@ seventeenth 687, Hugging Face dataset cards (``datasetcards2.jsonl``), cloud ven
 (``usecases.jsonl``), model-zoo and configuration pages (``modelzoo2.jsonl``) and curated lists of applied
 projects (``lists.jsonl``); an eighteenth 535, issue threads of vision and audio libraries
 (``threads9.jsonl``) and of tabular, time-series, graph and NLP libraries (``threads10.jsonl``), makers'
-short write-ups (``makers.jsonl``) and course project galleries and homeworks (``courses.jsonl``). Each
+short write-ups (``makers.jsonl``) and course project galleries and homeworks (``courses.jsonl``); a
+nineteenth 703, machine-learning forum and issue threads from hobby and app projects (``threads11.jsonl``),
+issue threads of several hundred libraries and model repositories in which people describe their own data
+(``threads12.jsonl``) and applied write-ups from industry and science domains (``blogs4.jsonl``). Each
 collection was read as it came, on its development part, before any tuning to it. A second audit settled recommenders,
 ranking, logs and spectra in ``GUIDELINE.md`` and relabelled the items of every collection it concerned,
 by the guideline alone and blind to what the reader answers.

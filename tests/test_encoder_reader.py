@@ -119,6 +119,17 @@ def test_kb_validate_names_tuned_layers_that_are_missing_or_not_the_heads_own(kb
     assert "encoder_fit.py" in result.stderr
 
 
+def test_tuned_layers_are_optional(kb_copy):
+    """Heads fitted on the published encoder (``encoder_fit.py --tune-layers 0``) name no tuned layers."""
+    heads = kb_copy / "encoder.yaml"
+    document = yaml.safe_load(heads.read_text())
+    del document["tuned_layers"]
+    heads.write_text(yaml.safe_dump(document))
+    (kb_copy / "encoder_layers.safetensors").unlink()
+    result = run_process("kb", "validate", kb_copy)
+    assert result.code == 0, result.stderr
+
+
 def test_tuned_layers_of_another_shape_are_a_usage_error(kb_copy):
     _needs_the_encoder()
     import hashlib
