@@ -67,7 +67,8 @@ def init(
     source = knowledge.builtin_dir()
     # Plan first, with every check, so that a file in the way refuses the run before anything is copied.
     missing, kept = [], []
-    for path in sorted(source.rglob("*.yaml")):
+    # the YAML files, and the encoder's tuned layers that encoder.yaml names (kb validate checks them)
+    for path in sorted([*source.rglob("*.yaml"), *source.rglob("*.safetensors")]):
         destination = target / path.relative_to(source)
         if destination.exists() or destination.is_symlink():
             kept.append(destination)  # the user's, perhaps edited: never replaced
@@ -76,7 +77,8 @@ def init(
     added = []
     for path, destination in missing:
         try:
-            if lpfiles.write_new(destination, path.read_text(encoding="utf-8")):
+            content = path.read_bytes() if path.suffix == ".safetensors" else path.read_text(encoding="utf-8")
+            if lpfiles.write_new(destination, content):
                 added.append(destination)
             else:  # it appeared since the plan was made; it is the user's now
                 kept.append(destination)

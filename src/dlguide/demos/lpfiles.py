@@ -146,8 +146,8 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~mask
 
 
-def write_new(path: PathLike, text: str) -> bool:
-    """Write ``text`` to ``path`` only if nothing is there; returns whether it wrote.
+def write_new(path: PathLike, text: str | bytes) -> bool:
+    """Write ``text`` (or bytes) to ``path`` only if nothing is there; returns whether it wrote.
 
     For adding files to a folder the user may have edited (``kb init --force``): an existing file,
     even one that appeared a moment ago, is kept as it is.
@@ -155,7 +155,8 @@ def write_new(path: PathLike, text: str) -> bool:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(path, "x", encoding="utf-8", newline="") as stream:  # 'x': fails if the file exists
+        with (open(path, "xb") if isinstance(text, bytes)  # 'x': fails if the file exists
+              else open(path, "x", encoding="utf-8", newline="")) as stream:
             stream.write(text)
     except FileExistsError:
         return False
