@@ -24,7 +24,7 @@ from registry import DEMOS_INSTALLED, needs_demos
 
 from dlguide.catalogue import kb as _knowledge
 
-BUILTIN_FILES = sum(1 for p in _knowledge.builtin_dir().rglob("*.yaml"))
+BUILTIN_FILES = len(_knowledge.shipped_files(_knowledge.builtin_dir()))
 from sweep_support import (CLOSED_PIPE, TRACEBACK, Row, Terminal, changed, checksums, fill, judge, make_user_folder,
                            run_in_process, run_in_shell)
 

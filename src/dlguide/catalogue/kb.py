@@ -38,6 +38,12 @@ DEMOS_DIR = Path(__file__).resolve().parents[1] / "demos"
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
+def shipped_files(root: Path) -> list[Path]:
+    """The knowledge base's files (what ``kb init`` copies): the YAML, and the encoder's tuned layers that
+    ``encoder.yaml`` names."""
+    return sorted([*root.rglob("*.yaml"), *root.rglob("*.safetensors")])
+
+
 def builtin_dir() -> Path:
     """The knowledge folder shipped with dlguide: inside the installed package, or the repository's."""
     packaged = Path(__file__).resolve().parents[1] / "knowledge"

@@ -67,8 +67,7 @@ def init(
     source = knowledge.builtin_dir()
     # Plan first, with every check, so that a file in the way refuses the run before anything is copied.
     missing, kept = [], []
-    # the YAML files, and the encoder's tuned layers that encoder.yaml names (kb validate checks them)
-    for path in sorted([*source.rglob("*.yaml"), *source.rglob("*.safetensors")]):
+    for path in knowledge.shipped_files(source):
         destination = target / path.relative_to(source)
         if destination.exists() or destination.is_symlink():
             kept.append(destination)  # the user's, perhaps edited: never replaced
