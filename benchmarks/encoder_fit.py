@@ -146,19 +146,24 @@ def both_right(items: list[dict], questions: dict, answers: list[dict]) -> str:
     return "  ".join(f"{n / len(items):.1%}" for n in (*counts, both))
 
 
+def fitted_on(training: list[dict], unseen: list[dict], questions: dict, layers: int) -> tuple[dict, list]:
+    """The encoder tuned and its heads fitted on ``training`` (in a throw-away folder): the heads, and the
+    vectors of ``unseen`` as that encoder reads them."""
+    with tempfile.TemporaryDirectory() as folder:
+        tuned = Path(folder) / LAYER_FILE
+        tuned = tuned if tune(training, questions, tuned, layers) else None
+        vectors = encoder.embed([item["text"] for item in training + unseen], tuned)
+    heads = fit_heads(training, vectors[: len(training)], questions)
+    return {qid: EncoderHead.model_validate(head) for qid, head in heads.items()}, vectors[len(training):]
+
+
 def measure_curve(questions: dict, training: list[dict], unseen: list[dict], layers: int) -> None:
     """The encoder tuned and its heads fitted on a quarter and a half of ``training`` (a random sample), then all."""
     print(f"  encoder trained on          alone: data   task   both    with the words (cue {CUE_WEIGHT}, guess "
           f"{GUESS_WEIGHT}): data   task   both")
     for share in (0.25, 0.5, 1.0):
         sample = random.Random(SEED).sample(training, int(len(training) * share)) if share < 1 else training
-        with tempfile.TemporaryDirectory() as folder:
-            tuned = Path(folder) / f"{share}-{LAYER_FILE}"
-            tuned = tuned if tune(sample, questions, tuned, layers) else None
-            vectors = encoder.embed([item["text"] for item in sample + unseen], tuned)
-        heads = {qid: EncoderHead.model_validate(head)
-                 for qid, head in fit_heads(sample, vectors[: len(sample)], questions).items()}
-        new = vectors[len(sample):]
+        heads, new = fitted_on(sample, unseen, questions, layers)
         alone = both_right(unseen, questions, [read_with(i, questions, heads, v, 0, 0) for i, v in zip(unseen, new)])
         both = both_right(unseen, questions, [read_with(i, questions, heads, v, CUE_WEIGHT, GUESS_WEIGHT)
                                               for i, v in zip(unseen, new)])
@@ -176,19 +181,13 @@ def measure(commit: str, development: list[dict], layers: int, curve: bool = Fal
     if curve:
         measure_curve(questions, training, unseen, layers)
         return
-    with tempfile.TemporaryDirectory() as folder:
-        tuned = Path(folder) / LAYER_FILE
-        tuned = tuned if tune(training, questions, tuned, layers) else None
-        vectors = encoder.embed([item["text"] for item in training + unseen], tuned)
-    heads = fit_heads(training, vectors[: len(training)], questions)
-    parsed = {qid: EncoderHead.model_validate(head) for qid, head in heads.items()}
+    parsed, new = fitted_on(training, unseen, questions, layers)
     print("  reader                              data   task   both right")
     print(f"  words alone                         {both_right(unseen, questions, [understand(i['text'], questions).answers for i in unseen])}")
-    print(f"  encoder alone                       {both_right(unseen, questions, [read_with(i, questions, parsed, v, 0, 0) for i, v in zip(unseen, vectors[len(training):])])}")
+    print(f"  encoder alone                       {both_right(unseen, questions, [read_with(i, questions, parsed, v, 0, 0) for i, v in zip(unseen, new)])}")
     for cue_weight in (0.5, 1.0, 1.5, 2.0, 3.0, 4.0):
         for guess_weight in (0.0, 0.5, 1.0):
-            answers = [read_with(i, questions, parsed, v, cue_weight, guess_weight)
-                       for i, v in zip(unseen, vectors[len(training):])]
+            answers = [read_with(i, questions, parsed, v, cue_weight, guess_weight) for i, v in zip(unseen, new)]
             print(f"  both, cue {cue_weight:<3} guess {guess_weight:<3}          {both_right(unseen, questions, answers)}")
 
 

@@ -76,8 +76,7 @@ def init(
     added = []
     for path, destination in missing:
         try:
-            content = path.read_bytes() if path.suffix == ".safetensors" else path.read_text(encoding="utf-8")
-            if lpfiles.write_new(destination, content):
+            if lpfiles.write_new(destination, path.read_bytes()):  # byte for byte: YAML and the tuned layers alike
                 added.append(destination)
             else:  # it appeared since the plan was made; it is the user's now
                 kept.append(destination)
