@@ -58,7 +58,10 @@ projects (``lists.jsonl``); an eighteenth 535, issue threads of vision and audio
 short write-ups (``makers.jsonl``) and course project galleries and homeworks (``courses.jsonl``); a
 nineteenth 703, machine-learning forum and issue threads from hobby and app projects (``threads11.jsonl``),
 issue threads of several hundred libraries and model repositories in which people describe their own data
-(``threads12.jsonl``) and applied write-ups from industry and science domains (``blogs4.jsonl``). Each
+(``threads12.jsonl``) and applied write-ups from industry and science domains (``blogs4.jsonl``); a
+twentieth 563, people asking how to model their own data in question and issue threads (``qa3.jsonl``),
+people describing their own projects in issue threads and forums (``forum2.jsonl``) and issue threads of
+several hundred more repositories (``threads13.jsonl``; each item's ``kind`` says which). Each
 collection was read as it came, on its development part, before any tuning to it. A second audit settled recommenders,
 ranking, logs and spectra in ``GUIDELINE.md`` and relabelled the items of every collection it concerned,
 by the guideline alone and blind to what the reader answers.
