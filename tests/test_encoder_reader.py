@@ -52,6 +52,14 @@ def test_the_encoder_says_what_it_did_on_stderr_only(encoder_json):
     assert "Loading weights" not in encoder_json.stderr  # the libraries' progress bars stay quiet
 
 
+def test_a_sentence_about_no_project_stays_unanswered_with_the_encoder_too():
+    _needs_the_encoder()
+    result = run_process("recommend", "--describe", "Sam and I met at the same place.", "--reader", "encoder",
+                         "--json", "--no-input")
+    assert result.code == 2 and "missing answers: --data, --task" in result.stderr
+    assert result.json()["error"]["kind"] == "usage"
+
+
 def test_the_understood_line_names_the_encoder():
     _needs_the_encoder()
     result = run_process("recommend", "--describe", SENTENCE, "--reader", "encoder", "--no-input")
@@ -103,6 +111,48 @@ def test_each_head_gives_a_probability_distribution():
     for head in heads.questions.values():
         vector = [1 / math.sqrt(len(head.weights[0]))] * len(head.weights[0])
         assert math.isclose(sum(math.exp(p) for p in encoder.log_probs(head, vector).values()), 1.0, rel_tol=1e-9)
+
+
+@pytest.fixture(scope="module")
+def questions():
+    from dlguide.catalogue import kb as knowledge
+
+    return knowledge.load(None).questions
+
+
+def _head(**probabilities):
+    from dlguide.rules.encoder_schema import EncoderHead
+
+    return EncoderHead(choices=list(probabilities), bias=[math.log(p) for p in probabilities.values()],
+                       weights=[[0.0, 0.0] for _ in probabilities])
+
+
+@pytest.mark.parametrize("floor, answered", [(0.0, True), (0.5, False)])
+def test_where_the_words_found_nothing_the_encoder_answers_only_from_better_than_even_odds(questions, floor,
+                                                                                           answered):
+    """A sentence about no project leaves the question open rather than take the least unlikely choice."""
+    from dlguide.advisor import encoder
+    from dlguide.advisor.describe import understand
+
+    found = understand("Sam and I met at the same place.", questions)
+    assert "task" not in found.answers
+    unsure = {"task": _head(classify=0.4, detect=0.35, segment=0.25)}
+    encoder.decide(questions, found, unsure, [0.0, 0.0], cue_weight=2.0, guess_weight=0.0, alone_floor=floor)
+    assert ("task" in found.answers) is answered
+    likely = {"task": _head(classify=0.15, detect=0.25, segment=0.6)}
+    encoder.decide(questions, found, likely, [0.0, 0.0], cue_weight=2.0, guess_weight=0.0, alone_floor=0.5)
+    assert found.answers["task"] == "segment" and "task" in found.unsure  # likely enough, and still a guess
+
+
+def test_the_floor_does_not_stop_the_encoder_overruling_the_words(questions):
+    from dlguide.advisor import encoder
+    from dlguide.advisor.describe import understand
+
+    found = understand("Sort our product photos into twelve categories.", questions)
+    assert found.answers["task"] == "classify" and found.evidence["task"]
+    heads = {"task": _head(classify=0.02, detect=0.3, segment=0.68)}  # log 0.68 - log 0.02 > cue_weight 2
+    encoder.decide(questions, found, heads, [0.0, 0.0], cue_weight=2.0, guess_weight=0.0, alone_floor=0.9)
+    assert found.answers["task"] == "segment" and "task" in found.encoder
 
 
 def test_kb_validate_names_tuned_layers_that_are_missing_or_not_the_heads_own(kb_copy):

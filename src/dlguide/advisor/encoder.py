@@ -8,7 +8,9 @@ linear head per question, fitted on the same part, turns the vector into each ch
 Both come from ``benchmarks/encoder_fit.py``: the heads in ``knowledge/encoder.yaml``, the tuned layers in
 the ``.safetensors`` file it names beside them. The word reader's answer keeps a bonus (``cue_weight`` where
 its own words spoke, ``guess_weight`` where only learned words did): the encoder overrules it only where it
-is confident.
+is confident. Where the word reader found nothing, the encoder answers only if it gives its choice at least
+``alone_floor``: a sentence about no project at all ("Sam and I met at the same place") leaves the
+question open rather than take the least unlikely choice.
 
 It is opt-in, never the default: it needs torch and the encoder's weights (the ``reader`` extra), and
 loading them takes seconds, where the word reader starts in a fraction of one. Nothing is downloaded:
@@ -188,7 +190,7 @@ def refine(text: str, questions: dict, found, root: Path, vector: list[float] | 
         return
     tuned = tuned_file(root, heads)
     vector = vector if vector is not None else embed([text], tuned)[0]
-    changed = decide(questions, found, asked, vector, heads.cue_weight, heads.guess_weight)
+    changed = decide(questions, found, asked, vector, heads.cue_weight, heads.guess_weight, heads.alone_floor)
     for qid, confidence in changed.items():
         if explain:
             found.learned[qid] = _reasons(text, asked[qid], found.answers[qid], confidence, _stop_words(questions),
@@ -196,10 +198,11 @@ def refine(text: str, questions: dict, found, root: Path, vector: list[float] | 
 
 
 def decide(questions: dict, found, heads: dict, vector: list[float], cue_weight: float,
-           guess_weight: float) -> dict[str, float]:
+           guess_weight: float, alone_floor: float = 0.0) -> dict[str, float]:
     """The rule of ``refine`` (``benchmarks/encoder_fit.py --measure`` weighs it with other constants): each
     head's log-probabilities, the word reader's answer given ``cue_weight`` (``guess_weight`` where only
-    learned words spoke), the best choice taken where it differs. Returns each changed answer's log-probability.
+    learned words spoke), the best choice taken where it differs, and where the word reader had no answer only
+    at a probability of ``alone_floor`` or more. Returns each changed answer's log-probability.
     """
     from dlguide.advisor.describe import barred
 
@@ -214,7 +217,7 @@ def decide(questions: dict, found, heads: dict, vector: list[float], cue_weight:
         if read in scores:
             scores[read] += cue_weight if found.evidence.get(qid) else guess_weight
         best = max(scores, key=scores.get)
-        if best == read:
+        if best == read or (read is None and math.exp(scores[best]) < alone_floor):
             continue
         found.answers[qid] = best
         found.evidence[qid] = ""

@@ -46,6 +46,9 @@ class EncoderFile(Strict):
     cue_weight: float = Field(ge=0, description="Log-probability added to the word reader's answer where its "
                               "own words spoke: what the encoder must beat to change it.")
     guess_weight: float = Field(ge=0, description="The same where only the learned layer's words spoke.")
+    alone_floor: float = Field(default=0.0, ge=0, le=1, description="Where the word reader found no answer, "
+                               "the probability the encoder's choice needs to be given; below it the question "
+                               "stays open (asked in a terminal, named by --no-input).")
     tuned_layers: TunedLayers | None = Field(default=None, description="Fine-tuned top layers the heads were "
                                              "fitted on; none: the encoder as it was published.")
     questions: dict[str, EncoderHead] = Field(description="Question id -> its head.")
