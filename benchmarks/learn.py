@@ -24,6 +24,12 @@ since, which those cues never saw, at several weights. ``WEIGHT`` and ``KEEP`` w
 44f96e2 (the cues before the fifth and sixth collections: 470 development items read as they came).
 ``--as-it-came COMMIT --curve`` fits the layer on growing random shares of those training items instead,
 at ``WEIGHT``: whether more labelled text would still help.
+
+``--alone`` measures the other side of the layer's threshold (``learned.ALONE``): every corpus item states
+its data and task, so the corpus alone always asks for a bolder layer. Beside the 5-fold reading of the
+development part it reads sentences that describe no project at all, the first paragraphs of the docstrings
+of Python's own standard library (there on every machine), and counts the answers the layer gave where no
+cue spoke or against the cue: each is a guess made up from common words.
 """
 
 from __future__ import annotations
@@ -130,6 +136,63 @@ def cross_validate(items: list[dict], questions: dict, stop: frozenset[str]) -> 
         print(f"  with learned words {_shares(with_layer, n)}")
 
 
+def no_project(count: int = 1000) -> list[str]:
+    """``count`` sentences that describe no project: docstrings' first paragraphs from the standard library."""
+    import ast
+    import sysconfig
+
+    found = set()
+    for path in sorted(Path(sysconfig.get_paths()["stdlib"]).rglob("*.py")):
+        if {"site-packages", "test", "tests", "idlelib"} & set(path.parts):
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node):
+                paragraph = " ".join(ast.get_docstring(node).split("\n\n")[0].split())
+                if 8 <= len(paragraph.split()) <= 60:
+                    found.add(paragraph)
+    return random.Random(0).sample(sorted(found), min(count, len(found)))
+
+
+def made_up(sentences: list[str], questions: dict) -> tuple[int, int]:
+    """How many of ``sentences`` got a data, and a task, answer from the learned layer alone or against a cue."""
+    counts = [0, 0]
+    for sentence in sentences:
+        found = understand(sentence, questions)
+        for k, qid in enumerate(QUESTIONS):
+            counts[k] += qid in found.answers and not found.evidence.get(qid) and bool(found.learned.get(qid))
+    return counts[0], counts[1]
+
+
+def alone(items: list[dict], questions: dict, stop: frozenset[str], thresholds=(1.0, 1.5, 2.0, 2.5)) -> None:
+    from dlguide.advisor import describe as reader
+
+    shuffled = list(range(len(items)))
+    random.Random(0).shuffle(shuffled)
+    folds = [[items[k] for k in shuffled[f::5]] for f in range(5)]
+    sentences = no_project()
+    right = {t: (0, 0, 0) for t in thresholds}
+    invented = {}
+    for number, held_out in enumerate(folds):
+        ids = {item["id"] for item in held_out}
+        attach(questions, {q: fit([i for i in items if i["id"] not in ids], questions[q], stop) for q in QUESTIONS},
+               stop)
+        for threshold in thresholds:
+            reader.ALONE = threshold
+            right[threshold] = tuple(a + b for a, b in zip(right[threshold], score(held_out, questions)))
+            if not number:  # the layer of the first fold reads the sentences of no project
+                invented[threshold] = made_up(sentences, questions)
+    print(f"5-fold on {len(items)} development items: data, task, both right; and of {len(sentences)} sentences "
+          "of no project (standard-library docstrings), those given a data, a task by learned words alone")
+    for threshold in thresholds:
+        data, task = invented[threshold]
+        print(f"  ALONE {threshold:<4} {_shares(right[threshold], len(items))}   made up: data {data / len(sentences):.1%}"
+              f"  task {task / len(sentences):.1%}")
+
+
 def older(commit: str, development: list[dict]) -> tuple[dict, list[dict], list[dict], int]:
     """The questions (cues) of ``commit``, the development items of the collections it had, those added since,
     and how many collections it had; ``encoder_fit.py --measure`` reads the same split."""
@@ -212,6 +275,8 @@ def main() -> None:
                         help="measure the layer's weight on collections added since COMMIT, with its cues")
     parser.add_argument("--curve", action="store_true",
                         help="with --as-it-came: a learning curve (1/8, 1/4, 1/2 and all of the training items)")
+    parser.add_argument("--alone", action="store_true",
+                        help="measure the layer's threshold: dev 5-fold, and sentences that describe no project")
     parser.add_argument("--output", type=Path, default=OUT, help=f"where to write (default {OUT})")
     args = parser.parse_args()
     if args.curve and not args.as_it_came:  # else it would be ignored, and learned.yaml rewritten
@@ -219,7 +284,9 @@ def main() -> None:
     items = corpus.load("dev")
     questions = knowledge.load(None).questions
     stop = frozenset(STOP_WORDS)
-    if args.cv:
+    if args.alone:
+        alone(items, questions, stop)
+    elif args.cv:
         cross_validate(items, questions, stop)
     elif args.as_it_came:
         as_it_came(args.as_it_came, items, stop, (0.125, 0.25, 0.5, 1.0) if args.curve else ())

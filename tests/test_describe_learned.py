@@ -13,6 +13,7 @@ import yaml
 
 from conftest import run_process
 from dlguide.advisor.describe import understand
+from dlguide.advisor.learned import ALONE
 from dlguide.advisor.learned import evidence as learned_evidence
 from dlguide.advisor.words import Text, fingerprint
 from dlguide.catalogue import kb as knowledge
@@ -62,7 +63,7 @@ def test_learned_words_settle_a_close_call_as_a_guess(kb_copy):
     text = "sensor logs and text notes about zorbl"
     before = understand(text, questions)
     assert before.answers["data"] == "time-series"  # a tie with text: the first named leads
-    _learned(kb_copy, {"zorbl": {"text": 1.5}})
+    _learned(kb_copy, {"zorbl": {"text": ALONE}})  # just enough to overrule
     after = understand(text, knowledge.load(kb_copy).questions)
     assert after.answers["data"] == "text"
     assert "data" in after.unsure and after.learned["data"] == ["zorbl"] and after.evidence["data"] == "text"
@@ -130,14 +131,14 @@ def test_what_the_learned_layer_decided_reads_as_learned_in_the_understood_line(
     _learned(kb_copy, {"zorbl": {"audio": 2.0}, "blorp": {"audio": 0.5}})
     result = cli("recommend", "--kb", kb_copy, "--describe", "a thousand zorbl blorp files, sort them", "--json")
     assert "data=audio (learned from 'zorbl', 'blorp'; a guess)" in result.stderr
-    _learned(kb_copy, {"zorbl": {"text": 1.5}})
+    _learned(kb_copy, {"zorbl": {"text": ALONE}})
     result = cli("recommend", "--kb", kb_copy, "--describe", "sensor logs and text notes about zorbl, sort them",
                  "--json")
     assert "data=text (from 'text', and learned from 'zorbl'; a guess)" in result.stderr
 
 
 def test_json_names_the_words_each_answer_came_from_cue_and_learned_apart(cli, kb_copy):
-    _learned(kb_copy, {"zorbl": {"text": 1.5}})
+    _learned(kb_copy, {"zorbl": {"text": ALONE}})
     result = cli("recommend", "--kb", kb_copy, "--describe", "sensor logs and text notes about zorbl, sort them",
                  "--json")
     read = json.loads(result.stdout)["understood"]["answers"]["data"]
