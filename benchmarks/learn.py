@@ -168,6 +168,7 @@ def made_up(sentences: list[str], questions: dict) -> tuple[int, int]:
 
 
 def alone(items: list[dict], questions: dict, stop: frozenset[str], thresholds=(1.0, 1.5, 2.0, 2.5)) -> None:
+    """Each threshold's 5-fold reading of ``items`` beside the answers it makes up for sentences of no project."""
     from dlguide.advisor import describe as reader
 
     shuffled = list(range(len(items)))

@@ -12,6 +12,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -234,6 +235,8 @@ class Terminal:
                 full[name] = value
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the CLI
+            # A background job (CI started with `&`) inherits SIGINT ignored; a person's terminal never does.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.chdir(cwd)
             os.execvpe(sys.executable, [sys.executable, "-m", "dlguide", *args], full)
         self.transcript = b""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import sys
 import time
 
@@ -24,6 +25,8 @@ class Terminal:
         env.update(COLUMNS="120", LINES="40", TERM=term)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the CLI
+            # A background job (CI started with `&`) inherits SIGINT ignored; a person's terminal never does.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.execvpe(sys.executable, [sys.executable, "-m", "dlguide", *args], env)
         self.transcript = b""
 
