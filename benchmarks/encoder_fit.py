@@ -152,14 +152,13 @@ def both_right(items: list[dict], questions: dict, answers: list[dict]) -> str:
     return "  ".join(f"{n / len(items):.1%}" for n in (*counts, both))
 
 
-def fitted_on(training: list[dict], unseen: list[dict], questions: dict, layers: int) -> tuple[dict, list]:
+def fitted_on(training: list[dict], unseen: list[str], questions: dict, layers: int) -> tuple[dict, list]:
     """The encoder tuned and its heads fitted on ``training`` (in a throw-away folder): the heads, and the
-    vectors of ``unseen`` (items, or plain sentences) as that encoder reads them."""
+    vectors of the ``unseen`` texts as that encoder reads them."""
     with tempfile.TemporaryDirectory() as folder:
         tuned = Path(folder) / LAYER_FILE
         tuned = tuned if tune(training, questions, tuned, layers) else None
-        vectors = encoder.embed([item["text"] for item in training] +
-                                [item if isinstance(item, str) else item["text"] for item in unseen], tuned)
+        vectors = encoder.embed([item["text"] for item in training] + unseen, tuned)
     heads = fit_heads(training, vectors[: len(training)], questions)
     return {qid: EncoderHead.model_validate(head) for qid, head in heads.items()}, vectors[len(training):]
 
@@ -170,7 +169,7 @@ def measure_curve(questions: dict, training: list[dict], unseen: list[dict], lay
           f"{GUESS_WEIGHT}): data   task   both")
     for share in (0.25, 0.5, 1.0):
         sample = random.Random(SEED).sample(training, int(len(training) * share)) if share < 1 else training
-        heads, new = fitted_on(sample, unseen, questions, layers)
+        heads, new = fitted_on(sample, [item["text"] for item in unseen], questions, layers)
         alone = both_right(unseen, questions, [read_with(i, questions, heads, v, 0, 0, 0) for i, v in zip(unseen, new)])
         both = both_right(unseen, questions, [read_with(i, questions, heads, v, CUE_WEIGHT, GUESS_WEIGHT)
                                               for i, v in zip(unseen, new)])
@@ -189,7 +188,7 @@ def measure(commit: str, development: list[dict], layers: int, curve: bool = Fal
         measure_curve(questions, training, unseen, layers)
         return
     sentences = learn.no_project()
-    parsed, vectors = fitted_on(training, unseen + sentences, questions, layers)
+    parsed, vectors = fitted_on(training, [item["text"] for item in unseen] + sentences, questions, layers)
     new, elsewhere = vectors[: len(unseen)], vectors[len(unseen):]
     print("  reader                              data   task   both right")
     print(f"  words alone                         {both_right(unseen, questions, [understand(i['text'], questions).answers for i in unseen])}")

@@ -115,10 +115,15 @@ def _shares(counts: tuple[int, int, int], n: int) -> str:
     return "  ".join(f"{count / n:.1%}" for count in counts)
 
 
-def cross_validate(items: list[dict], questions: dict, stop: frozenset[str]) -> None:
+def five_folds(items: list[dict]) -> list[list[dict]]:
+    """``items`` dealt into five folds after one seeded shuffle: the same folds for every 5-fold measure."""
     shuffled = list(range(len(items)))
     random.Random(0).shuffle(shuffled)
-    folds = [[items[k] for k in shuffled[f::5]] for f in range(5)]
+    return [[items[k] for k in shuffled[f::5]] for f in range(5)]
+
+
+def cross_validate(items: list[dict], questions: dict, stop: frozenset[str]) -> None:
+    folds = five_folds(items)
     collections = sorted({item["id"].split("-")[0] for item in items})
     by_collection = [[item for item in items if item["id"].split("-")[0] == name] for name in collections]
     for name, groups in (("5-fold", folds), ("leave one collection out", by_collection)):
@@ -171,9 +176,7 @@ def alone(items: list[dict], questions: dict, stop: frozenset[str], thresholds=(
     """Each threshold's 5-fold reading of ``items`` beside the answers it makes up for sentences of no project."""
     from dlguide.advisor import describe as reader
 
-    shuffled = list(range(len(items)))
-    random.Random(0).shuffle(shuffled)
-    folds = [[items[k] for k in shuffled[f::5]] for f in range(5)]
+    folds = five_folds(items)
     sentences = no_project()
     right = {t: (0, 0, 0) for t in thresholds}
     invented = {}

@@ -72,6 +72,14 @@ def run_process(*args: str, env: dict | None = None, stdin: str | None = None, c
     return Result(completed.returncode, completed.stdout, completed.stderr)
 
 
+@pytest.fixture(scope="module")
+def questions():
+    """The shipped knowledge base's questions, cues and learned layer: what --describe reads with."""
+    from dlguide.catalogue import kb as knowledge
+
+    return knowledge.load(None).questions
+
+
 @pytest.fixture
 def kb_copy(tmp_path: Path) -> Path:
     """A writable copy of the built-in knowledge base."""

@@ -9,11 +9,6 @@ from dlguide.catalogue import kb as knowledge
 
 
 @pytest.fixture(scope="module")
-def questions():
-    return knowledge.load(None).questions
-
-
-@pytest.fixture(scope="module")
 def cues(questions):
     """The cue reader alone: the rules of questions.yaml that a test is about, without the learned layer's say
     (tests/test_describe_learned.py covers how the two combine)."""

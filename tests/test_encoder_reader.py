@@ -113,13 +113,6 @@ def test_each_head_gives_a_probability_distribution():
         assert math.isclose(sum(math.exp(p) for p in encoder.log_probs(head, vector).values()), 1.0, rel_tol=1e-9)
 
 
-@pytest.fixture(scope="module")
-def questions():
-    from dlguide.catalogue import kb as knowledge
-
-    return knowledge.load(None).questions
-
-
 def _head(**probabilities):
     from dlguide.rules.encoder_schema import EncoderHead
 

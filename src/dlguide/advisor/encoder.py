@@ -198,7 +198,7 @@ def refine(text: str, questions: dict, found, root: Path, vector: list[float] | 
 
 
 def decide(questions: dict, found, heads: dict, vector: list[float], cue_weight: float,
-           guess_weight: float, alone_floor: float = 0.0) -> dict[str, float]:
+           guess_weight: float, alone_floor: float) -> dict[str, float]:
     """The rule of ``refine`` (``benchmarks/encoder_fit.py --measure`` weighs it with other constants): each
     head's log-probabilities, the word reader's answer given ``cue_weight`` (``guess_weight`` where only
     learned words spoke), the best choice taken where it differs, and where the word reader had no answer only
