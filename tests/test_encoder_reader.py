@@ -103,6 +103,15 @@ def test_kb_validate_names_a_head_for_a_choice_that_does_not_exist(kb_copy):
     assert "encoder.yaml: questions.data: choices sound are not data's" in result.stderr
 
 
+def test_kb_validate_names_an_alone_floor_that_is_no_probability(kb_copy):
+    path = kb_copy / "encoder.yaml"
+    path.write_text(path.read_text().replace("alone_floor: 0.5", "alone_floor: 1.5", 1))
+    result = run_process("kb", "validate", kb_copy)
+    assert result.code == 1
+    assert "encoder.yaml: alone_floor: Input should be less than or equal to 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_each_head_gives_a_probability_distribution():
     from dlguide.advisor import encoder
     from dlguide.catalogue import kb as knowledge
