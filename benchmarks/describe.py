@@ -60,16 +60,19 @@ def right(question, item: dict, got) -> bool:
 
 
 def readings(items: list[dict], base, reader: str = "words") -> list[dict]:
-    """Each item's answers as ``recommend --describe`` reads them, with ``--reader`` READER."""
-    if reader == "words":
-        return [understand(item["text"], base.questions).answers for item in items]
-    from dlguide.advisor import encoder
+    """Each item's answers as ``recommend --describe`` reads them, with ``--reader`` READER: the word reader,
+    then the encoder's word table (words) or the sentence encoder (encoder), as ``recommend`` refines them."""
+    from dlguide.advisor import encoder, encoder_words
 
-    vectors = encoder.vectors_for(base.root, [item["text"] for item in items])  # a batch: far faster
+    texts = [item["text"] for item in items]
+    vectors = encoder.vectors_for(base.root, texts) if reader == "encoder" else [None] * len(texts)  # a batch
     found = []
-    for item, vector in zip(items, vectors):
-        read = understand(item["text"], base.questions)
-        encoder.refine(item["text"], base.questions, read, base.root, vector=vector, explain=False)
+    for text, vector in zip(texts, vectors):
+        read = understand(text, base.questions)
+        if vector is None:
+            encoder_words.refine(text, base.questions, read)
+        else:
+            encoder.refine(text, base.questions, read, base.root, vector=vector, explain=False)
         found.append(read.answers)
     return found
 
@@ -142,8 +145,10 @@ def main(argv: list[str] | None = None) -> None:
               "0.02; a choice counts as right when it is the labelled one or one the labelling guideline's `also` names "
               "(benchmarks/corpus/GUIDELINE.md), and the strict figure beside it counts the labelled choice only. "
               "'set where not labelled' counts answers the careful reader left open. Bars apply to the test part. "
-              "The learned layer (knowledge/learned.yaml) was fitted on the development part, so the development "
-              "figures are partly in-sample; `python benchmarks/learn.py --cv` measures it held out.\n")
+              "The learned layer (knowledge/learned.yaml), the encoder's word table (knowledge/encoder_words.yaml) "
+              "and the encoder were fitted on the development part, so the development figures are partly "
+              "in-sample; `python benchmarks/learn.py --cv` and `python benchmarks/encoder_words_fit.py --measure` "
+              "measure them held out.\n")
     report = header + "\n" + "\n\n".join(table(part, result) for part, result in parts.items()) + "\n"
     print(report)
     for item_id, text, wrong, pick in parts["dev"]["misses"][: args.misses]:

@@ -26,6 +26,7 @@ def _learned(kb_dir: Path, words: dict, *, stemmer: str | None = None, question:
     document = {"schema_version": 1, "trained_on": "a test", "method": "by hand", "stemmer": stemmer or fingerprint(),
                 "weight": 1.0, "stop_words": ["the", "of"], "questions": {question: {"words": words}}}
     (kb_dir / "learned.yaml").write_text(yaml.safe_dump(document))
+    (kb_dir / "encoder_words.yaml").unlink(missing_ok=True)  # the learned layer alone: no word table to overrule it
 
 
 def test_words_only_the_learned_layer_knows_are_a_guess_that_names_them(kb_copy):

@@ -79,7 +79,7 @@ class Understood:
         self.learned: dict[str, list[str]] = {}  # the learned layer's words, where they decided the answer
         self.unsure: set[str] = set()  # answers read from weak evidence: confirm before use
         self.ignored: list[str] = []  # numbers that answered nothing, with the reason
-        self.encoder: set[str] = set()  # answers the sentence encoder changed (--reader encoder)
+        self.encoder: dict[str, str] = {}  # answers a second reader changed, and which (dlguide.advisor.overrule)
 
     def put(self, question_id: str, value: Any, words: str, *, sure: bool = True, learned: list[str] = ()) -> bool:
         if question_id in self.answers:

@@ -25,7 +25,6 @@ probability most, found by reading the sentence again without each word.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -157,11 +156,12 @@ def tuned_file(root: Path, heads) -> Path | None:
     return Path(root) / heads.tuned_layers.file if heads.tuned_layers else None
 
 
-def embed(texts: list[str], tuned: Path | None = None) -> list[list[float]]:
-    """Unit-length sentence vectors, one per text; training (benchmarks/encoder_fit.py) and reading share it.
+def embed(texts: list[str], tuned: Path | None = None, unit: bool = True) -> list[list[float]]:
+    """Sentence vectors, one per text, of unit length unless ``unit`` is false (the word table's words, which
+    are averaged before a head reads them); training (benchmarks/encoder_fit.py) and reading share it.
     ``tuned``: the fine-tuned layers to read with (``tuned_file``)."""
     model = _model(str(model_folder()), str(tuned or ""))
-    return model.encode(list(texts), batch_size=64, show_progress_bar=False, normalize_embeddings=True).tolist()
+    return model.encode(list(texts), batch_size=64, show_progress_bar=False, normalize_embeddings=unit).tolist()
 
 
 def vectors_for(root: Path, texts: list[str]) -> list[list[float]]:
@@ -171,10 +171,10 @@ def vectors_for(root: Path, texts: list[str]) -> list[list[float]]:
 
 def log_probs(head, vector: list[float]) -> dict[str, float]:
     """Each choice's log-probability under one question's head."""
-    scores = [bias + sum(w * x for w, x in zip(row, vector)) for bias, row in zip(head.bias, head.weights)]
-    top = max(scores)
-    total = math.log(sum(math.exp(s - top) for s in scores)) + top
-    return {choice: s - total for choice, s in zip(head.choices, scores)}
+    from dlguide.advisor.overrule import normalised
+
+    return normalised({choice: bias + sum(w * x for w, x in zip(row, vector))
+                       for choice, bias, row in zip(head.choices, head.bias, head.weights)})
 
 
 def refine(text: str, questions: dict, found, root: Path, vector: list[float] | None = None,
@@ -199,33 +199,16 @@ def refine(text: str, questions: dict, found, root: Path, vector: list[float] | 
 
 def decide(questions: dict, found, heads: dict, vector: list[float], cue_weight: float,
            guess_weight: float, alone_floor: float) -> dict[str, float]:
-    """The rule of ``refine`` (``benchmarks/encoder_fit.py --measure`` weighs it with other constants): each
-    head's log-probabilities, the word reader's answer given ``cue_weight`` (``guess_weight`` where only
-    learned words spoke), the best choice taken where it differs, and where the word reader had no answer only
-    at a probability of ``alone_floor`` or more. Returns each changed answer's log-probability.
-    """
-    from dlguide.advisor.describe import barred
+    """The rule of ``refine`` (``dlguide.advisor.overrule``; ``benchmarks/encoder_fit.py --measure`` weighs it
+    with other constants) on each head's log-probabilities. Returns each changed answer's log-probability."""
+    from dlguide.advisor.overrule import overrule
 
-    changed = {}
-    for qid, head in heads.items():  # data before task: a choice that does not apply to the data is never picked
+    for head in heads.values():
         if len(vector) != len(head.weights[0]):
             raise UsageError(f"--reader encoder: the encoder gives {len(vector)} numbers per sentence, but "
                              f"{HEAD_FILE} was fitted on {len(head.weights[0])}; refit it or use its model")
-        excluded = barred(questions[qid], found)
-        scores = {choice: p for choice, p in log_probs(head, vector).items() if choice not in excluded}
-        read = found.answers.get(qid)
-        if read in scores:
-            scores[read] += cue_weight if found.evidence.get(qid) else guess_weight
-        best = max(scores, key=scores.get)
-        if best == read or (read is None and math.exp(scores[best]) < alone_floor):
-            continue
-        found.answers[qid] = best
-        found.evidence[qid] = ""
-        found.learned[qid] = []
-        found.unsure.add(qid)  # the encoder's word is a guess to confirm, as the learned layer's is
-        found.encoder.add(qid)
-        changed[qid] = scores[best]
-    return changed
+    return overrule(questions, found, {qid: log_probs(head, vector) for qid, head in heads.items()}, cue_weight,
+                    guess_weight, alone_floor, ENCODER_PREFIX)
 
 
 def _stop_words(questions: dict) -> frozenset[str]:

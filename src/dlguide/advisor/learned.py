@@ -71,12 +71,12 @@ def problems(questions: dict) -> list[str]:
             "ignores it; refit it with 'python benchmarks/learn.py', or delete it"] if stale else []
 
 
-def source(words: str, learned: list[str] = (), encoder: bool = False) -> str:
+def source(words: str, learned: list[str] = (), encoder: str = "") -> str:
     """Where an answer came from, as a person reads it: "from 'x-rays'", "learned from 'tercets', 'verse'",
     "from 'next', and learned from 'month'", or "read by the sentence encoder, leaning on 'designs'"."""
-    if encoder:  # --reader encoder changed it: the words it leaned on most, if leaving any out mattered
+    if encoder:  # a second reader (``encoder``, its name) changed it: the words it leaned on most
         leaning = ", leaning on " + ", ".join(f"'{word}'" for word in learned) if learned else ""
-        return f"read by the sentence encoder{leaning}"
+        return f"read by {encoder}{leaning}"
     said = f"from '{words}'" if words else ""
     if not learned:
         return said

@@ -296,7 +296,7 @@ def understanding(found, said: dict[str, Answer], overrides: dict[str, str]) -> 
 def _source(found, qid: str) -> str:
     from dlguide.advisor.learned import source  # loaded already: only a description has words to show
 
-    return source(found.evidence[qid], found.learned.get(qid, []), qid in found.encoder)
+    return source(found.evidence[qid], found.learned.get(qid, []), found.encoder.get(qid, ""))
 
 
 def _shown(value: Answer) -> str:

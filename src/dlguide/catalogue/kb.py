@@ -39,9 +39,9 @@ _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
 def shipped_files(root: Path) -> list[Path]:
-    """The knowledge base's files (what ``kb init`` copies): the YAML, and the encoder's tuned layers that
-    ``encoder.yaml`` names."""
-    return sorted([*root.rglob("*.yaml"), *root.rglob("*.safetensors")])
+    """The knowledge base's files (what ``kb init`` copies): the YAML, the encoder's tuned layers that
+    ``encoder.yaml`` names and the word table that ``encoder_words.yaml`` names."""
+    return sorted([*root.rglob("*.yaml"), *root.rglob("*.safetensors"), *root.rglob("*.bin")])
 
 
 def builtin_dir() -> Path:

@@ -29,6 +29,7 @@ from dlguide.rules.rules_schema import (
 QUESTIONS_FILE = "questions.yaml"
 RULES_FILE = "rules.yaml"
 LEARNED_FILE = "learned.yaml"
+WORD_TABLE_FILE = "encoder_words.yaml"
 
 
 def load(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any], validate_model: Callable[..., Any]):
@@ -72,6 +73,7 @@ def load(kb, problems: list[str], read_yaml: Callable[[Path, list[str]], Any], v
             rules.append(rule)
     _check_family_answers(kb, questions, problems)
     _attach_learned(kb.root / LEARNED_FILE, questions, problems, read_yaml, validate_model)
+    _attach_word_table(kb.root / WORD_TABLE_FILE, questions, problems, read_yaml, validate_model)
     return questions, Rules(base_score=rules_file.base_score, rules=rules)
 
 
@@ -158,3 +160,31 @@ def _attach_learned(path: Path, questions: dict[str, Question], problems: list[s
             problems.append(f"{path}: questions.{question_id}: not choices of {question_id!r}: {', '.join(strangers)}")
             continue
         question._learned = Learned(fitted.words, learned.weight, stop, learned.stemmer)
+
+
+def _attach_word_table(path: Path, questions: dict[str, Question], problems: list[str], read_yaml,
+                       validate_model) -> None:
+    """Give each question its columns of the encoder's word table, if the folder has one (it is optional).
+    The table's bytes are read only by a run that reads a description (``dlguide.advisor.encoder_words``)."""
+    from dlguide.rules.encoder_schema import EncoderWordsFile, WordColumns, WordTable
+
+    if not path.exists():
+        return
+    data = read_yaml(path, problems)
+    heads = validate_model(EncoderWordsFile, data, path, problems) if data is not None else None
+    if heads is None:
+        return
+    table, start = WordTable(path.parent / heads.file, heads), 0
+    for question_id, head in heads.questions.items():
+        columns = WordColumns(table, start, head)
+        start += len(head.choices)
+        question = questions.get(question_id)
+        if question is None or question.kind != "choice":
+            problems.append(f"{path}: questions.{question_id}: no choice question with this id in {QUESTIONS_FILE}")
+            continue
+        strangers = sorted(set(head.choices) - {choice.id for choice in question.choices})
+        if strangers:
+            problems.append(f"{path}: questions.{question_id}: choices {', '.join(strangers)} are not "
+                            f"{question_id}'s; refit it with 'python benchmarks/encoder_words_fit.py'")
+            continue
+        question._word_columns = columns

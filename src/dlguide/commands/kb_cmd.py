@@ -35,10 +35,11 @@ def validate(
     if base.questions:  # what only the --describe reader can tell: cues that never speak, stale learned weights
         from dlguide.advisor.cues import problems as cue_problems
         from dlguide.advisor.encoder import problems as encoder_problems
+        from dlguide.advisor.encoder_words import problems as word_table_problems
         from dlguide.advisor.learned import problems as learned_problems
 
         problems = [*problems, *cue_problems(base.questions), *learned_problems(base.questions),
-                    *encoder_problems(root, base.questions)]
+                    *encoder_problems(root, base.questions), *word_table_problems(base.questions)]
     if as_json:
         emit_json("kb validate", {"path": str(root), "valid": not problems, "problems": problems,
                    "families": list(base.families), "techniques": list(base.techniques)})

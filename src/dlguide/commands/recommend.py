@@ -31,7 +31,7 @@ def recommend(
     compute: Annotated[Optional[str], _opt("--compute", "low (laptop CPU), medium (one GPU), high (many GPUs).")] = None,
     priority: Annotated[Optional[list[str]], _opt("--priority", "speed, quality, stability, interpretability; repeatable.")] = None,
     describe: Annotated[Optional[str], _opt("--describe", "Your situation in a sentence; what it cannot tell is asked.")] = None,
-    reader: Annotated[str, _opt("--reader", "How --describe reads: 'words' (fast, the default) or 'encoder' (a sentence encoder beside the words; needs the 'reader' extra, a few seconds).")] = "words",
+    reader: Annotated[str, _opt("--reader", "How --describe reads: 'words' (fast, the default: the cues, learned words and the sentence encoder's word table) or 'encoder' (the sentence encoder itself beside the words; needs the 'reader' extra, a few seconds).")] = "words",
     set_: Annotated[Optional[list[str]], _opt("--set", "Answer any question in questions.yaml by id, e.g. --set data=image; repeatable.")] = None,
     answers: Annotated[Optional[Path], _opt("--answers", "Read a saved profile (YAML) written by --save.")] = None,
     save: Annotated[Optional[str], _opt("--save", "Write the profile used to this YAML file.")] = None,
@@ -81,13 +81,18 @@ READERS = ("words", "encoder")
 
 
 def _reader(reader: str, describe: Optional[str], base):
-    """What ``--reader`` adds to the word reader: nothing, or the sentence encoder (loaded only when asked for)."""
+    """What ``--reader`` adds to the cues and the learned words: the sentence encoder's word table (a lookup per
+    word, the default), or the sentence encoder itself (loaded only when asked for)."""
     if reader not in READERS:
         from dlguide.errors import UnknownNameError, closest_name
 
         raise UnknownNameError("--reader", reader, list(READERS), closest_name(reader, READERS, 1))
     if reader == "words":
-        return None
+        if describe is None:
+            return None
+        from dlguide.advisor import encoder_words
+
+        return lambda text, found: encoder_words.refine(text, base.questions, found)
     if describe is None:
         raise UsageError("--reader encoder reads a --describe sentence; give one, e.g. --describe \"3000 x-rays, find pneumonia\"")
     from dlguide.advisor import encoder

@@ -111,7 +111,7 @@ class ReadAnswer(_Model):
     learned_from: list[str]  # the learned layer's words, where they decided it (dlguide.advisor.learned)
     guess: bool  # read from weak evidence: asked to confirm in a terminal
     overridden_by: Optional[str]  # the flag that replaced it, or null
-    encoder: bool  # changed by the sentence encoder (--reader encoder); learned_from then holds its words
+    encoder: bool  # changed by the sentence encoder or its word table; learned_from then holds the words it leaned on
 
 
 class Understanding(_Model):

@@ -1,4 +1,5 @@
-"""The sentence encoder's heads, ``encoder.yaml``: written by ``benchmarks/encoder_fit.py``, read by ``--reader encoder``."""
+"""The sentence encoder's heads, ``encoder.yaml`` (written by ``benchmarks/encoder_fit.py``, read by ``--reader
+encoder``), and its word table, ``encoder_words.yaml`` (``benchmarks/encoder_words_fit.py``, read by default)."""
 
 from __future__ import annotations
 
@@ -52,3 +53,61 @@ class EncoderFile(Strict):
     tuned_layers: TunedLayers | None = Field(default=None, description="Fine-tuned top layers the heads were "
                                              "fitted on; none: the encoder as it was published.")
     questions: dict[str, EncoderHead] = Field(description="Question id -> its head.")
+
+
+class WordHead(Strict):
+    """One question's columns of the encoder's word table: a choice's score is its bias plus the mean of the
+    sentence's words' stored scores, each a small integer times the choice's scale."""
+
+    choices: list[str] = Field(min_length=2, description="The question's choice ids, in the order of the columns.")
+    bias: list[float] = Field(description="One bias per choice.")
+    scale: list[float] = Field(description="One scale per choice: a stored score times it is the word's score.")
+
+    @model_validator(mode="after")
+    def _shapes(self) -> "WordHead":
+        if len(self.bias) != len(self.choices) or len(self.scale) != len(self.choices):
+            raise ValueError(f"{len(self.choices)} choices need as many biases and scales "
+                             f"(found {len(self.bias)} and {len(self.scale)})")
+        return self
+
+
+class EncoderWordsFile(Strict):
+    """The contents of ``encoder_words.yaml``: the sentence encoder's knowledge of single words, read without it."""
+
+    schema_version: Literal[1] = Field(description="Version of this file format; 1.")
+    model: str = Field(description="The encoder the words were read by, with its tuned layers.")
+    trained_on: str = Field(description="What the heads were fitted on.")
+    method: str = Field(description="How the table was made.")
+    file: str = Field(pattern=r"^[\w.-]+\.bin$", description="The table's file name, in the same folder: the "
+                      "words, then one signed byte per word and choice.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="Its SHA-256: the heads fit this table only.")
+    cue_weight: float = Field(ge=0, description="Log-probability added to the word reader's answer where its "
+                              "own words spoke: what the table must beat to change it.")
+    guess_weight: float = Field(ge=0, description="The same where only the learned layer's words spoke.")
+    alone_floor: float = Field(ge=0, le=1, description="Where the word reader found no answer, the probability "
+                               "the table's choice needs to be given; below it the question stays open.")
+    stop_words: list[str] = Field(default_factory=list, description="Words never looked up ('the', 'with').")
+    questions: dict[str, WordHead] = Field(description="Question id -> its columns, in the table's order.")
+
+
+class WordTable:
+    """The word table as the reader uses it (``dlguide.advisor.encoder_words``), shared by the questions it
+    has columns for; the loader makes it from ``encoder_words.yaml``, so a cached knowledge base carries it."""
+
+    __slots__ = ("path", "sha256", "width", "cue_weight", "guess_weight", "alone_floor", "stop")
+
+    def __init__(self, path, heads: EncoderWordsFile) -> None:
+        self.path, self.sha256 = path, heads.sha256
+        self.width = sum(len(head.choices) for head in heads.questions.values())
+        self.cue_weight, self.guess_weight, self.alone_floor = heads.cue_weight, heads.guess_weight, heads.alone_floor
+        self.stop = frozenset(heads.stop_words)
+
+
+class WordColumns:
+    """One question's columns of a ``WordTable``: where they start, their choices, biases and scales."""
+
+    __slots__ = ("table", "start", "choices", "bias", "scale")
+
+    def __init__(self, table: WordTable, start: int, head: WordHead) -> None:
+        self.table, self.start = table, start
+        self.choices, self.bias, self.scale = list(head.choices), list(head.bias), list(head.scale)

@@ -186,11 +186,17 @@ class Question(Strict):
     # Set by the loader from learned.yaml (a ``Learned``), never written in
     # questions.yaml: weights fitted on the corpus, not words a person chose.
     _learned: object = PrivateAttr(default=None)
+    _word_columns: object = PrivateAttr(default=None)  # from encoder_words.yaml, likewise
 
     @property
     def learned(self):
         """This question's learned word weights, or None."""
         return self._learned
+
+    @property
+    def word_columns(self):
+        """This question's columns of the sentence encoder's word table (a ``WordColumns``), or None."""
+        return self._word_columns
 
     @model_validator(mode="after")
     def _shape_fits_kind(self) -> "Question":
