@@ -21,7 +21,6 @@ of the cues stands, and names the words it leaned on: those whose scores favour 
 from __future__ import annotations
 
 import array
-import hashlib
 import struct
 import sys
 import zlib
@@ -169,6 +168,8 @@ def refine(text: str, questions: dict, found) -> None:
 def problems(questions: dict) -> list[str]:
     """What loading could not tell of the word table (``kb validate``): it must be there, readable, the
     size its columns say, and the table its heads were fitted on."""
+    import hashlib  # only kb validate hashes the table
+
     tables = {columns.table.path: columns.table for columns in columns_of(questions).values()}
     found = []
     for path, table in tables.items():

@@ -166,7 +166,8 @@ def _attach_word_table(path: Path, questions: dict[str, Question], problems: lis
                        validate_model) -> None:
     """Give each question its columns of the encoder's word table, if the folder has one (it is optional).
     The table's bytes are read only by a run that reads a description (``dlguide.advisor.encoder_words``)."""
-    from dlguide.rules.encoder_schema import EncoderWordsFile, WordColumns, WordTable
+    from dlguide.rules.encoder_schema import EncoderWordsFile
+    from dlguide.rules.word_table import WordColumns, WordTable
 
     if not path.exists():
         return

@@ -88,26 +88,3 @@ class EncoderWordsFile(Strict):
                                "the table's choice needs to be given; below it the question stays open.")
     stop_words: list[str] = Field(default_factory=list, description="Words never looked up ('the', 'with').")
     questions: dict[str, WordHead] = Field(description="Question id -> its columns, in the table's order.")
-
-
-class WordTable:
-    """The word table as the reader uses it (``dlguide.advisor.encoder_words``), shared by the questions it
-    has columns for; the loader makes it from ``encoder_words.yaml``, so a cached knowledge base carries it."""
-
-    __slots__ = ("path", "sha256", "width", "cue_weight", "guess_weight", "alone_floor", "stop")
-
-    def __init__(self, path, heads: EncoderWordsFile) -> None:
-        self.path, self.sha256 = path, heads.sha256
-        self.width = sum(len(head.choices) for head in heads.questions.values())
-        self.cue_weight, self.guess_weight, self.alone_floor = heads.cue_weight, heads.guess_weight, heads.alone_floor
-        self.stop = frozenset(heads.stop_words)
-
-
-class WordColumns:
-    """One question's columns of a ``WordTable``: where they start, their choices, biases and scales."""
-
-    __slots__ = ("table", "start", "choices", "bias", "scale")
-
-    def __init__(self, table: WordTable, start: int, head: WordHead) -> None:
-        self.table, self.start = table, start
-        self.choices, self.bias, self.scale = list(head.choices), list(head.bias), list(head.scale)
