@@ -142,10 +142,7 @@ def _check_when(node, questions: dict[str, Question], where: str, problems: list
 
 def _attach_learned(path: Path, questions: dict[str, Question], problems: list[str], read_yaml, validate_model) -> None:
     """Give each question its fitted weights from ``learned.yaml``, if the folder has one (it is optional)."""
-    if not path.exists():
-        return
-    data = read_yaml(path, problems)
-    learned = validate_model(LearnedFile, data, path, problems) if data is not None else None
+    learned = _optional(path, LearnedFile, problems, read_yaml, validate_model)
     if learned is None:
         return
     stop = frozenset(learned.stop_words)  # whether the stemmer still fits is the reader's to check
@@ -169,10 +166,7 @@ def _attach_word_table(path: Path, questions: dict[str, Question], problems: lis
     from dlguide.rules.encoder_schema import EncoderWordsFile
     from dlguide.rules.word_table import WordColumns, WordTable
 
-    if not path.exists():
-        return
-    data = read_yaml(path, problems)
-    heads = validate_model(EncoderWordsFile, data, path, problems) if data is not None else None
+    heads = _optional(path, EncoderWordsFile, problems, read_yaml, validate_model)
     if heads is None:
         return
     table, start = WordTable(path.parent / heads.file, heads), 0
@@ -189,3 +183,11 @@ def _attach_word_table(path: Path, questions: dict[str, Question], problems: lis
                             f"{question_id}'s; refit it with 'python benchmarks/encoder_words_fit.py'")
             continue
         question._word_columns = columns
+
+
+def _optional(path: Path, model, problems: list[str], read_yaml, validate_model):
+    """An optional file of the folder, validated: None where it is absent, or wrong (``problems`` says how)."""
+    if not path.exists():
+        return None
+    data = read_yaml(path, problems)
+    return validate_model(model, data, path, problems) if data is not None else None
