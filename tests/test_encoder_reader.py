@@ -95,18 +95,23 @@ def test_a_knowledge_folder_without_heads_says_how_to_fit_them(kb_copy):
     assert run_process("kb", "validate", kb_copy).code == 0  # the heads are optional for everything else
 
 
-def test_kb_validate_names_a_head_for_a_choice_that_does_not_exist(kb_copy):
+def _validated_with(kb_copy: Path, shipped: str, edited: str):
+    """``kb validate`` on a knowledge copy whose encoder.yaml has ``shipped`` replaced by ``edited``."""
     path = kb_copy / "encoder.yaml"
-    path.write_text(path.read_text().replace("choices: [audio,", "choices: [sound,", 1))
-    result = run_process("kb", "validate", kb_copy)
+    text = path.read_text()
+    assert shipped in text  # else the edit would test nothing
+    path.write_text(text.replace(shipped, edited, 1))
+    return run_process("kb", "validate", kb_copy)
+
+
+def test_kb_validate_names_a_head_for_a_choice_that_does_not_exist(kb_copy):
+    result = _validated_with(kb_copy, "choices: [audio,", "choices: [sound,")
     assert result.code == 1
     assert "encoder.yaml: questions.data: choices sound are not data's" in result.stderr
 
 
 def test_kb_validate_names_an_alone_floor_that_is_no_probability(kb_copy):
-    path = kb_copy / "encoder.yaml"
-    path.write_text(path.read_text().replace("alone_floor: 0.5", "alone_floor: 1.5", 1))
-    result = run_process("kb", "validate", kb_copy)
+    result = _validated_with(kb_copy, "alone_floor: 0.5", "alone_floor: 1.5")
     assert result.code == 1
     assert "encoder.yaml: alone_floor: Input should be less than or equal to 1" in result.stderr
     assert "Traceback" not in result.stderr

@@ -136,11 +136,14 @@ def read(text: str, questions: dict) -> tuple[dict[str, dict[str, float]], dict[
     """Each question's log-probabilities for ``text``, and per choice the words that favour it most."""
     from dlguide.advisor.overrule import normalised
 
-    probabilities, leaning = {}, {}
+    probabilities, leaning, looked_up = {}, {}, {}
     for qid, columns in columns_of(questions).items():
         table = columns.table
         rows, stored = scores(table.path, table.width)
-        known = [(word, row) for word in words_of(text, table.stop) if (row := rows.get(word)) is not None]
+        if table.path not in looked_up:  # the questions share one table: the sentence's words are found once
+            looked_up[table.path] = [(word, row) for word in words_of(text, table.stop)
+                                     if (row := rows.get(word)) is not None]
+        known = looked_up[table.path]
         if not known:
             continue
         found, favour = {}, {}
