@@ -280,10 +280,10 @@ def test_mlp_reads_a_numeric_csv(tmp_path, capsys):
     assert printed["estimate"]["raw_baseline"]["mean"] > 0.8 and printed["estimate"]["embeddings"]["mean"] > 0.6
 
 
-def test_mlp_csv_with_text_feature_is_a_data_error(tmp_path):
+def test_mlp_csv_without_a_usable_feature_is_a_data_error(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("size,label\nbig,a\n3,b\n")
-    with pytest.raises(lpkit.DemoError, match=r"bad.csv: row 1 \(line 2\), column 'size': 'big' is not a number"):
+    with pytest.raises(lpkit.DemoError, match=r"bad.csv: no column holds numbers or a few categories \(column 'size' left out"):
         importlib.import_module("dlguide.demos.mlp").main(["--data", str(path), "--device", "cpu"])
 
 

@@ -99,7 +99,7 @@ def embed(model, x, adjacency):
 def main(argv=None) -> dict:
     parser = lpkit.make_parser("gnn", __doc__.splitlines()[0], samples=2000, epochs=200)
     parser.add_argument("--edges", metavar="FILE", help="edge list: two node ids a line (spaces or a comma)")
-    parser.add_argument("--nodes", metavar="FILE", help="node table CSV: id, a label column, numeric features")
+    parser.add_argument("--nodes", metavar="FILE", help="node table CSV: id, a label column, feature columns (numbers or categories)")
     parser.add_argument("--label-column", default="label", help="column of --nodes holding the label (default label)")
     args = lpkit.parse(parser, argv)
     lpresult.check_outputs(args, inputs=[args.edges, args.nodes])

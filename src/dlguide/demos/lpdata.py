@@ -6,9 +6,11 @@ for the user's own files, each item's own name (its path under the folder, its i
 that predictions can be traced back. Defaults need no download: scikit-learn's digits, wine and
 breast-cancer sets, sequences whose class depends on the order of two markers across a long gap, and a
 stochastic block model whose node features alone are too noisy to classify. Real data sit behind
-options: an image folder, a torchvision dataset, a CSV, an edge list with a node table. A user's files
-are checked before any model trains: a file where a folder is expected (or the reverse), an empty file,
-uneven rows, a cell that is not a number, fewer than two classes - each named by row and column.
+options: an image folder, a torchvision dataset, a CSV, an edge list with a node table. A CSV may be
+separated by commas, semicolons, tabs or bars and saved as UTF-8 or Windows-1252; its columns of categories
+and its empty cells are read by ``lptable``. A user's files are checked before any model trains: a file
+where a folder is expected (or the reverse), an empty file, uneven rows, fewer than two classes - each named
+by row and column.
 
 It imports only numpy, scikit-learn, PIL, torch/torchvision (lazily) and the standard library, so a
 scaffolded demo can copy it next to ``demo.py``.
@@ -17,7 +19,9 @@ scaffolded demo can copy it next to ``demo.py``.
 from __future__ import annotations
 
 import csv
+import io
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -25,12 +29,15 @@ from typing import Optional
 import numpy as np
 
 try:
+    from . import lptable
     from .lpkit import DemoError
 except ImportError:  # run as a copied script next to lpkit.py
+    import lptable
     from lpkit import DemoError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 UNLABELED = "unlabeled"
+UNLABELED_NAMES = {"unlabeled", "unlabelled"}  # either spelling, any case
 
 
 @dataclass
@@ -90,44 +97,51 @@ def _file(path: str, what: str, wants: str) -> Path:
 
 
 def image_folder(root: str, size: int) -> Data:
-    """Images from ``root/<class>/*`` (and ``root/unlabeled/*``, label -1), resized to size x size.
+    """Images from ``root/<class>/**`` (and ``root/unlabeled/**``, label -1), resized to size x size.
 
-    Every image keeps its path under ``root`` as its name; files that are not images are skipped and
-    counted in the notes, never silently.
+    Every image keeps its path under ``root`` as its name, subfolders of a class folder included; files
+    that are not images, and images that cannot be read (a truncated download), are left out and named in
+    the notes, never silently. "unlabelled/" is the same folder as "unlabeled/".
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     wants = f"one subfolder per class, plus an optional '{UNLABELED}/'"
     root_path = _folder(root, "--data", wants)
-    folders = sorted(p for p in root_path.iterdir() if p.is_dir() and p.name != UNLABELED and not p.name.startswith("."))
-    if (root_path / UNLABELED).is_dir():
-        folders.append(root_path / UNLABELED)
-    notes, entries, skipped = [], [], []
+    folders = sorted(p for p in root_path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    folders.sort(key=lambda p: p.name.lower() in UNLABELED_NAMES)  # classes first, then the unlabeled
+    notes, entries, skipped, unreadable = [], [], [], []
     for folder in folders:
-        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        name = UNLABELED if folder.name.lower() in UNLABELED_NAMES else folder.name
+        files = sorted(p for p in folder.rglob("*") if p.is_file()
+                       and not any(part.startswith(".") for part in p.relative_to(folder).parts))
         images = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
         skipped += [p for p in files if p.suffix.lower() not in IMAGE_SUFFIXES]
-        if not images and folder.name != UNLABELED:
+        if not images and name != UNLABELED:
             notes.append(f"class folder '{folder.name}' holds no images; it is not a class of this run")
-        entries += [(p, folder.name) for p in images]
-    classes = sorted({name for _, name in entries if name != UNLABELED})
+        entries += [(p, name) for p in images]
+    pictures, kept = [], []
+    for path, name in entries:
+        try:
+            with Image.open(path) as picture:
+                upright = ImageOps.exif_transpose(picture)  # a phone's photo as it is shown, not as it is stored
+                pictures.append(np.asarray(upright.convert("RGB").resize((size, size)), dtype=np.float32) / 255.0)
+            kept.append((path, name))
+        except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as exc:
+            unreadable.append(f"{path.relative_to(root_path).as_posix()} ({exc})")
+    classes = sorted({name for _, name in kept if name != UNLABELED})
     if len(classes) < 2:
         raise DemoError("data", f"--data {root}: found {len(classes)} class folder(s) with images; need at least 2 ({wants})")
     if skipped:
         notes.append(f"skipped {len(skipped)} file(s) that are not images, e.g. {skipped[0].relative_to(root_path).as_posix()}")
+    if unreadable:
+        notes.append(f"left out {len(unreadable)} image(s) that cannot be read: {'; '.join(unreadable[:3])}"
+                     + ("; ..." if len(unreadable) > 3 else ""))
     index = {name: i for i, name in enumerate(classes)}
-    pictures = []
-    for path, _ in entries:
-        try:
-            with Image.open(path) as picture:
-                pictures.append(np.asarray(picture.convert("RGB").resize((size, size)), dtype=np.float32) / 255.0)
-        except (OSError, UnidentifiedImageError, ValueError) as exc:
-            raise DemoError("data", f"{path}: not a readable image ({exc})") from exc
     arrays = np.stack(pictures).transpose(0, 3, 1, 2)
     if np.allclose(arrays[:, 0], arrays[:, 1]) and np.allclose(arrays[:, 1], arrays[:, 2]):
         arrays = arrays[:, :1]  # grey pictures: one channel is enough
-    labels = np.asarray([index.get(name, -1) for _, name in entries], dtype=np.int64)
-    items = [path.relative_to(root_path).as_posix() for path, _ in entries]
+    labels = np.asarray([index.get(name, -1) for _, name in kept], dtype=np.int64)
+    items = [path.relative_to(root_path).as_posix() for path, _ in kept]
     return Data(np.ascontiguousarray(arrays), labels, classes, f"folder {root}", items=items, item_header="path",
                 inputs=[str(root_path)], notes=notes)
 
@@ -192,6 +206,8 @@ class Table:
     items: list
     item_header: str
     lines: list  # the file's line number of each row, for messages a user can find in an editor
+    notes: list = field(default_factory=list)  # how the file was read, for the report
+    delimiter: str = ","
 
     def where(self, index: int) -> str:
         """Row ``index`` (from 0) as the user finds it: "row 3 (line 4)"."""
@@ -200,34 +216,27 @@ class Table:
     def column(self, name: str) -> list:
         return [row[self.header.index(name)] for row in self.rows]
 
-    def numbers(self, columns: list) -> np.ndarray:
-        """The cells of ``columns`` as floats; a cell that is not a finite number is named by row and column."""
-        out = np.empty((len(self.rows), len(columns)), dtype=np.float32)
-        where = [self.header.index(c) for c in columns]
-        for r, row in enumerate(self.rows):
-            for c, (name, at) in enumerate(zip(columns, where)):
-                cell = row[at].strip()
-                try:
-                    value = float(cell)
-                except ValueError:
-                    value = None
-                if value is None or not math.isfinite(value):
-                    shown = "an empty cell" if not cell else f"{cell!r}"
-                    hint = "" if self.item_header != "row" else "; a column of names goes with --id-column"
-                    raise DemoError("data", f"{self.path}: {self.where(r)}, column '{name}': {shown} is not a number "
-                                            f"(every column but the label{' and id' if self.item_header != 'row' else ''} must hold numbers{hint})")
-                out[r, c] = value
-        return out
+    def features(self, columns: list) -> np.ndarray:
+        """``columns`` as numbers (``lptable``: categories one-hot, gaps filled); what it decided goes to the notes."""
+        x, _, notes = lptable.encode(self.header, self.rows, columns, id_hint=self.item_header == "row",
+                                     decimal_comma=self.delimiter != ",")
+        self.notes += notes
+        if x.shape[1] == 0:
+            raise DemoError("data", f"{self.path}: no column holds numbers or a few categories ({'; '.join(notes)})")
+        return x
 
 
 def read_table(path: str, label_column: str, id_column: Optional[str] = None, what: str = "--data") -> Table:
     """Read and check a CSV with a header row; rows are numbered from 1, the first row under the header."""
     source = _file(path, what, f"a CSV file with a header row and a '{label_column}' column")
+    text, notes = lptable.text_of(source)
+    delimiter = lptable.delimiter_of(text)
+    if delimiter != ",":
+        notes.append(f"{path}: columns separated by {lptable.DELIMITERS[delimiter]}")
     try:
-        with source.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            numbered = [(reader.line_num, row) for row in reader]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        numbered = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
         raise DemoError("data", f"{path}: cannot read as CSV ({exc})") from exc
     numbered = [(line, row) for line, row in numbered if any(cell.strip() for cell in row)]  # blank lines are not rows
     lines = [row for _, row in numbered]
@@ -267,7 +276,7 @@ def read_table(path: str, label_column: str, id_column: Optional[str] = None, wh
             if item in seen:
                 raise DemoError("data", f"{path}: column '{id_column}': id {item!r} appears on rows {seen[item]} and {number}; ids must be unique")
             seen[item] = number
-    return Table(str(path), header, rows, labels, classes, items, item_header, line_of)
+    return Table(str(path), header, rows, labels, classes, items, item_header, line_of, notes, delimiter)
 
 
 def add_csv_options(parser, wants: str) -> None:
@@ -300,12 +309,13 @@ def order_sequences(n: int, seed: int, length: int = 40, vocab: int = 16, gap: i
 
 
 def sequence_csv(path: str, text_column: str, label_column: str, id_column: Optional[str] = None, max_length: int = 128) -> Data:
-    """Sequences from a CSV: the text column is split on spaces (or into characters when it has none)."""
+    """Sequences from a CSV: the text column is split into words and punctuation (or characters when it has no spaces)."""
     table = read_table(path, label_column, id_column)
     if text_column not in table.header:
         raise DemoError("data", f"{path}: no '{text_column}' column in the header ({', '.join(table.header)}); name it with --text-column")
     texts = table.column(text_column)
-    split = (lambda s: s.lower().split()) if any(" " in t.strip() for t in texts) else list
+    # words and punctuation apart ("great!" is "great" and "!"); a column without spaces (DNA) by character
+    split = (lambda s: re.findall(r"\w+|[^\w\s]", s.lower())) if any(" " in t.strip() for t in texts) else list
     pieces = [split(t)[:max_length] for t in texts]
     vocab = {tok: i + 1 for i, tok in enumerate(sorted({tok for p in pieces for tok in p}))}  # 0 pads
     length = max(1, max(len(p) for p in pieces))
@@ -313,7 +323,7 @@ def sequence_csv(path: str, text_column: str, label_column: str, id_column: Opti
     for row, piece in enumerate(pieces):
         tokens[row, : len(piece)] = [vocab[tok] for tok in piece]
     return Data(tokens, table.labels, table.classes, f"csv {path}", items=table.items, item_header=table.item_header,
-                inputs=[path], vocab=len(vocab) + 1)
+                inputs=[path], notes=table.notes, vocab=len(vocab) + 1)
 
 
 def load_sequences(args) -> Data:
@@ -347,8 +357,9 @@ def table_csv(path: str, label_column: str, id_column: Optional[str] = None) -> 
     columns = [c for c in table_.header if c not in (label_column, id_column)]
     if not columns:
         raise DemoError("data", f"{path}: no feature columns besides '{label_column}'")
-    return Data(table_.numbers(columns), table_.labels, table_.classes, f"csv {path}", items=table_.items,
-                item_header=table_.item_header, inputs=[path])
+    x = table_.features(columns)
+    return Data(x, table_.labels, table_.classes, f"csv {path}", items=table_.items,
+                item_header=table_.item_header, inputs=[path], notes=table_.notes)
 
 
 # -- graphs --------------------------------------------------------------------------------------------
@@ -372,14 +383,14 @@ def block_model(n: int, seed: int, classes: int = 5, degree_in: float = 8.0, deg
 
 def graph_files(edges_path: str, nodes_path: str, label_column: str) -> Data:
     """A node table CSV (id, label, numeric features...) and an edge list (two node ids a line)."""
-    first = _file(nodes_path, "--nodes", "a CSV node table: id, label, numeric features").open(encoding="utf-8-sig").readline()
-    id_column = next(csv.reader([first]), [""])[0].strip() or None
+    text, _ = lptable.text_of(_file(nodes_path, "--nodes", "a CSV node table: id, label, numeric features"))
+    id_column = next(csv.reader(text.splitlines()[:1], delimiter=lptable.delimiter_of(text)), [""])[0].strip() or None
     if id_column == label_column:
         raise DemoError("data", f"{nodes_path}: the first column must be the node id, not the label column '{label_column}'")
     nodes = read_table(nodes_path, label_column, id_column, what="--nodes")
     ids = {item: i for i, item in enumerate(nodes.items)}
     columns = [c for c in nodes.header if c not in (id_column, label_column)]
-    features = nodes.numbers(columns) if columns else np.eye(len(ids), dtype=np.float32)  # no features: one-hot
+    features = nodes.features(columns) if columns else np.eye(len(ids), dtype=np.float32)  # no features: one-hot
     try:
         lines = _file(edges_path, "--edges", "an edge list: two node ids a line").read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -393,7 +404,7 @@ def graph_files(edges_path: str, nodes_path: str, label_column: str) -> Data:
             raise DemoError("data", f"{edges_path}:{number}: expected two node ids from {nodes_path}, got {line.strip()!r}")
         edges.append((ids[parts[0]], ids[parts[1]]))
     return Data(features, nodes.labels, nodes.classes, f"graph {nodes_path} + {edges_path}", items=nodes.items,
-                item_header=id_column, inputs=[nodes_path, edges_path], edges=np.asarray(edges, dtype=np.int64).reshape(-1, 2))
+                item_header=id_column, inputs=[nodes_path, edges_path], notes=nodes.notes, edges=np.asarray(edges, dtype=np.int64).reshape(-1, 2))
 
 
 # -- augmentation -------------------------------------------------------------------------------------

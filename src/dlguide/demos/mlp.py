@@ -6,8 +6,9 @@ from its own confident propagated labels (self-training; the hidden labels are n
 layer weighs the columns by how much they matter for the classes, where raw propagation weighs every
 standardised column the same.
 
-Real data: ``--data FILE.csv`` with numeric feature columns and a label column (``--label-column``)
-whose empty cells are unlabeled.
+Real data: ``--data FILE.csv`` with a label column (``--label-column``) whose empty cells are unlabeled;
+the other columns are read by ``lptable``: numbers (gaps filled), categories (one 0/1 column each), and
+what is neither left out, each decision noted.
 
     python demo.py --table breast-cancer --quick
 """
@@ -79,7 +80,7 @@ def embed(model, x):
 def main(argv=None) -> dict:
     parser = lpkit.make_parser("mlp", __doc__.splitlines()[0], samples=5000, epochs=20)
     parser.add_argument("--table", choices=["wine", "breast-cancer", "digits"], default="wine", help="built-in table (default wine)")
-    lpdata.add_csv_options(parser, "numeric columns")
+    lpdata.add_csv_options(parser, "columns of numbers or categories (gaps filled, other columns left out and noted)")
     lpkit.add_self_training(parser, rounds=2)
     args = lpkit.parse(parser, argv)
     lpresult.check_outputs(args, inputs=[args.data])

@@ -7,7 +7,7 @@ vectors, where a marker one step to the left is a different feature. The encoder
 sequences only, then from its own confident propagated labels (self-training; hidden labels are never
 used). ``--cell lstm|gru|rnn`` picks the recurrent cell; each reads both ways and averages over time.
 
-Real data: ``--data FILE.csv`` with a text column (``--text-column``, split on spaces or into
+Real data: ``--data FILE.csv`` with a text column (``--text-column``, split into words and punctuation, or into
 characters) and a label column (``--label-column``) whose empty cells are unlabeled.
 
     python demo.py --cell gru --quick

@@ -7,7 +7,7 @@ one-hot vectors, where a marker one step to the left is a different feature. Sel
 positions in one step, whatever the gap. The encoder learns from the labeled sequences only, then from its
 own confident propagated labels (self-training; hidden labels are never used).
 
-Real data: ``--data FILE.csv`` with a text column (``--text-column``, split on spaces or into
+Real data: ``--data FILE.csv`` with a text column (``--text-column``, split into words and punctuation, or into
 characters) and a label column (``--label-column``) whose empty cells are unlabeled.
 
     python demo.py --layers 2 --quick

@@ -1,0 +1,123 @@
+"""A user's CSV the way tables really come: its separator, its encoding, and its columns as numbers.
+
+A file is read as UTF-8, or as Windows-1252 where it is not (a spreadsheet saved on Windows), and split by
+the separator (comma, semicolon, tab or bar) that gives its first lines one width; where it is not a comma,
+"3,5" is the number 3.5. Real CSVs (a Kaggle download, an export from a spreadsheet or a database) mix columns of numbers with
+columns of categories ("male", "S", "Premium"), leave cells empty or write "NA" or "?" in them, and carry
+columns that are neither (names, tickets, free text). Each column is read by what its cells hold:
+
+- every cell that is not missing is a number: the column as it is; missing cells take the column's median
+  and a 0/1 column "NAME missing" says which they were (whether a value is missing is often evidence);
+- a few distinct values (at most ``MAX_CATEGORIES``, and at most half its filled cells): one 0/1 column per
+  value ("Sex=male"); a missing cell is a row of zeros;
+- numbers with a few stray words ("unknown" in an age column, at most ``STRAY_SHARE`` of the cells): the
+  words count as missing;
+- anything else (a name per row, free text), and a column with no value at all, is left out.
+
+Every decision that is not "the column as it is" is one line of the run's notes, so nothing is dropped or
+filled silently. Imports only numpy, lpkit's error and the standard library: a scaffolded demo copies it unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+try:
+    from .lpkit import DemoError
+except ImportError:  # run as a copied script next to lpkit.py
+    from lpkit import DemoError
+
+MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-", "--", "missing", "#n/a"}
+MAX_CATEGORIES = 50
+STRAY_SHARE = 0.05  # a column is still numbers when at most this share of its filled cells are words
+
+
+def _number(cell: str, decimal_comma: bool = False):
+    if decimal_comma and "," in cell and "." not in cell:  # "3,5" in a file separated by semicolons
+        cell = cell.replace(",", ".")
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _count(noun: str, n: int, plural: str = "") -> str:
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def encode(header: list, rows: list, columns: list, id_hint: bool = True, decimal_comma: bool = False) -> tuple:
+    """The ``columns`` of ``rows`` (lists of cells, as ``header`` names them) as an N x D float32 array,
+    the name of each of its D columns, and the notes that say what was filled, expanded or left out."""
+    parts, names, notes = [], [], []
+    for name in columns:
+        at = header.index(name)
+        cells = [row[at].strip() for row in rows]
+        missing = [c.lower() in MISSING for c in cells]
+        filled = [c for c, m in zip(cells, missing) if not m]
+        if not filled:
+            notes.append(f"column '{name}' has no values: left out")
+            continue
+        numbers = [_number(c, decimal_comma) for c in cells]
+        words = sorted({c for c, m, v in zip(cells, missing, numbers) if not m and v is None})
+        strays = sum(1 for c, m, v in zip(cells, missing, numbers) if not m and v is None)
+        distinct = sorted(set(filled))
+        if strays and strays > STRAY_SHARE * len(filled) and len(distinct) <= min(MAX_CATEGORIES, len(filled) // 2):
+            parts.append(np.array([[c == value for value in distinct] for c in cells], dtype=np.float32))
+            names += [f"{name}={value}" for value in distinct]
+            empty = sum(missing)
+            notes.append(f"column '{name}': {_count('category', len(distinct), 'categories')} ({', '.join(distinct[:5])}"
+                         f"{', ...' if len(distinct) > 5 else ''}), one 0/1 column each"
+                         + (f"; {_count('empty cell', empty)} in none of them" if empty else ""))
+            continue
+        if strays > STRAY_SHARE * len(filled):
+            why = (f"{len(distinct)} different values in {len(filled)} filled cells" if len(distinct) > 1
+                   else "a single value")
+            hint = "; if it names the rows, pass it as --id-column" if id_hint and len(distinct) == len(filled) else ""
+            notes.append(f"column '{name}' left out: neither numbers nor a few categories ({why}){hint}")
+            continue
+        values = [v if v is not None and not m else None for v, m in zip(numbers, missing)]
+        known = [v for v in values if v is not None]
+        median = float(np.median(known))
+        parts.append(np.array([[median if v is None else v] for v in values], dtype=np.float32))
+        names.append(name)
+        gaps = sum(v is None for v in values)
+        if gaps:
+            parts.append(np.array([[float(v is None)] for v in values], dtype=np.float32))
+            names.append(f"{name} missing")
+            shown = f" (and {_count('word', strays)} read as missing: {', '.join(repr(w) for w in words[:3])})" if strays else ""
+            notes.append(f"column '{name}': {_count('missing cell', gaps)} of {len(cells)} filled with its median, "
+                         f"{median:g}, and marked in a column '{name} missing'{shown}")
+    if not parts:
+        return np.zeros((len(rows), 0), dtype=np.float32), names, notes
+    return np.concatenate(parts, axis=1), names, notes
+
+
+DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+
+
+def text_of(source: Path) -> tuple:
+    """The file's text: UTF-8 (a byte-order mark is dropped), else Windows-1252, as spreadsheets on Windows save."""
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise DemoError("data", f"{source}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), [f"{source}: not UTF-8, read as Windows-1252"]
+
+
+def delimiter_of(text: str) -> str:
+    """The separator that splits the header and the first rows into the same number of cells, more than one;
+    commas where none does (a one-column file, or uneven rows, which ``lpdata.read_table`` names)."""
+    sample = [line for line in text.splitlines()[:20] if line.strip()]
+    for delimiter in DELIMITERS:
+        widths = {len(row) for row in csv.reader(sample, delimiter=delimiter)}
+        if len(widths) == 1 and widths.pop() > 1:
+            return delimiter
+    return ","
