@@ -150,7 +150,10 @@ def write_csv(path: Path, rows):
      "shape mismatch: 300 embedding rows but 10 label rows"),
     (lambda f, x, y: ("emb.npy", write_csv(f / "l.csv", [["label"]] + [[""]] * 300)), 1, "no labels: every cell of the 'label' column"),
     (lambda f, x, y: ("emb.npy", write_csv(f / "l.csv", [["label"]] + [["cat"]] * 300)), 1, "only one class ('cat') has labels"),
-    (lambda f, x, y: ("emb.npy", write_csv(f / "l.csv", [["name"]] + [["cat"]] * 300)), 1, "has no 'label' column (its columns: name)"),
+    (lambda f, x, y: ("emb.npy", write_csv(f / "l.csv", [["name"]] + [["cat"]] * 300)), 1,
+     "has no 'label' column (its columns: name); name yours with --label-column"),
+    (lambda f, x, y: ("emb.npy", write_csv(f / "l.csv", [["file", "Category"]] + [["a", "cat"]] * 300)), 1,
+     "has no 'label' column (its columns: file, Category); did you mean --label-column Category?"),
     (lambda f, x, y: (np.save(f / "nan.npy", np.where(np.arange(300)[:, None] == 42, np.nan, x)) or "nan.npy", "labels.csv"), 1,
      "row 42 (counting from 0) holds NaN or infinity (column 1)"),
     (lambda f, x, y: (write_csv(f / "e.csv", [["a", "b"], ["1", "2"], ["3", "x"]]), "labels.csv"), 1,
@@ -171,6 +174,21 @@ def test_bad_files_get_one_line(cli, data, setup, code, message):
     assert result.code == code, result.stderr
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_a_labels_file_with_its_own_column_names_and_semicolons(cli, data):
+    folder, _, y = data
+    lines = ["file;species"] + [f"img{i}.png;{NAMES[c] if i % 10 == 0 else ''}" for i, c in enumerate(y)]
+    (folder / "l.csv").write_text("\n".join(lines) + "\n")
+    result = cli("propagate", "emb.npy", "--labels", "l.csv", "--label-column", "species",
+                 "--labels-id-column", "file", "--output", "out.csv")
+    assert result.code == 0, result.stderr
+    rows = read_output(folder / "out.csv")
+    assert [r["id"] for r in rows] == [f"img{i}.png" for i in range(len(y))]  # named as the user named them
+    assert [r["label"] for r in rows] == [NAMES[c] for c in y]
+    assert [r["given_label"] for r in rows[:11]] == ["cat"] + [""] * 9 + ["dog"]
+    missing = cli("propagate", "emb.npy", "--labels", "l.csv", "--label-column", "species", "--labels-id-column", "name")
+    assert missing.code == 1 and "has no 'name' column for --labels-id-column (its columns: file, species)" in missing.stderr
 
 
 def test_labels_matched_by_id_must_name_known_items(cli, data):

@@ -25,7 +25,9 @@ def register(app: typer.Typer) -> None:
     @app.command("propagate")
     def propagate(
         embeddings: Annotated[Path, typer.Argument(help="N x d embeddings: .npy, .npz or a CSV of numbers (one row per item).", show_default=False)],
-        labels: Annotated[Path, _opt("--labels", "CSV with a 'label' column (empty = unknown) and an optional 'id' column.")],
+        labels: Annotated[Path, _opt("--labels", "CSV with a label column (empty = unknown) and an optional id column.")],
+        label_column: Annotated[str, _opt("--label-column", "Column of --labels holding the labels.", show_default=True)] = "label",
+        labels_id_column: Annotated[str, _opt("--labels-id-column", "Column of --labels naming each item (matched to the embeddings' ids, else kept as its name).", show_default=True)] = "id",
         output: Annotated[Optional[str], _opt("--output", "CSV to write (default ./EMBEDDINGS-STEM.propagated.csv).")] = None,
         as_json: JsonOption = False,
         neighbors: Annotated[Optional[int], _opt("--neighbors", "k of the kNN graph (default 10, fewer for tiny sets).", min=1)] = None,
@@ -42,7 +44,8 @@ def register(app: typer.Typer) -> None:
         from dlguide.projects import propagate_run
         from dlguide.rendering.output import emit_json
 
-        settings = propagate_run.Settings(embeddings, labels, output, neighbors, alpha, metric, device, engine, folds, id_column, array, force)
+        settings = propagate_run.Settings(embeddings, labels, output, neighbors, alpha, metric, device, engine, folds, id_column, array, force,
+                                           label_column, labels_id_column)
         summary = propagate_run.run(settings)
         if as_json:
             emit_json("propagate", summary)

@@ -12,6 +12,7 @@ costs nothing.
 from __future__ import annotations
 
 import csv
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,24 +157,39 @@ def _id_index(first: list, id_column: Optional[str], header: Optional[list], pat
     raise UsageError(f"--id-column {id_column!r} is neither a column of {path} ({', '.join(first[:8])}) nor a number from 1 to {len(first)}")
 
 
-def read_labels(path: Path) -> Labels:
-    """A CSV with a ``label`` column (empty = unknown) and an optional ``id`` column."""
+LABEL_NAMES = ("label", "labels", "class", "category", "target", "y", "tag", "species", "sentiment")
+
+
+def read_labels(path: Path, label_column: str = "label", id_column: str = "id") -> Labels:
+    """A CSV with a ``label_column`` (empty = unknown) and an optional ``id_column``; commas, semicolons, tabs
+    or bars, UTF-8 or Windows-1252 (as ``dlguide.demos.lptable`` reads a table)."""
+    from dlguide.demos import lptable
+    from dlguide.demos.lpkit import DemoError
+
     if not path.is_file():
         raise DataError(f"labels file {path} does not exist" if not path.exists() else f"labels path {path} is not a file")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        columns = reader.fieldnames or []
-        if not columns:
-            raise DataError(f"labels file {path} is empty; it needs a header with a 'label' column")
-        if "label" not in columns:
-            raise DataError(f"labels file {path} has no 'label' column (its columns: {', '.join(columns)})")
-        rows = list(reader)
+    try:
+        text, _ = lptable.text_of(path)
+    except DemoError as exc:
+        raise DataError(str(exc)) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=lptable.delimiter_of(text))
+    columns = [c.strip() for c in reader.fieldnames or []]
+    if not columns:
+        raise DataError(f"labels file {path} is empty; it needs a header with a '{label_column}' column")
+    reader.fieldnames = columns
+    if label_column not in columns:
+        likely = next((c for c in columns if c.lower() in LABEL_NAMES and c != label_column), None)
+        hint = f"; did you mean --label-column {likely}?" if likely else "; name yours with --label-column"
+        raise DataError(f"labels file {path} has no '{label_column}' column (its columns: {', '.join(columns)}){hint}")
+    if id_column not in columns and id_column != "id":
+        raise DataError(f"labels file {path} has no '{id_column}' column for --labels-id-column (its columns: {', '.join(columns)})")
+    rows = list(reader)
     if not rows:
         raise DataError(f"labels file {path} has a header but no rows")
-    values = [(row.get("label") or "").strip() for row in rows]
-    ids = [(row.get("id") or "").strip() for row in rows] if "id" in columns else None
+    values = [(row.get(label_column) or "").strip() for row in rows]
+    ids = [(row.get(id_column) or "").strip() for row in rows] if id_column in columns else None
     if ids is not None and "" in ids:
-        raise DataError(f"labels file {path}, line {ids.index('') + 2}: the id cell is empty")
+        raise DataError(f"labels file {path}, line {ids.index('') + 2}: the {id_column} cell is empty")
     return Labels(values, ids)
 
 
@@ -201,13 +217,13 @@ def match(embeddings: Embeddings, labels: Labels, labels_path: Path) -> tuple[li
     return list(labels.values), list(ids) if ids is not None else [str(i) for i in range(n)], "order"
 
 
-def encode(texts: list, labels_path: Path) -> tuple[object, list]:
+def encode(texts: list, labels_path: Path, label_column: str = "label") -> tuple[object, list]:
     """The labels as class numbers (-1 unknown) and the class names, sorted; refuses none or one class."""
     import numpy as np
 
     names = sorted({text for text in texts if text})
     if not names:
-        raise DataError(f"no labels: every cell of the 'label' column of {labels_path} is empty; give at least two classes")
+        raise DataError(f"no labels: every cell of the '{label_column}' column of {labels_path} is empty; give at least two classes")
     if len(names) == 1:
         raise DataError(f"only one class ({names[0]!r}) has labels in {labels_path}; propagation needs at least two")
     number = {name: i for i, name in enumerate(names)}

@@ -39,6 +39,8 @@ class Settings:
     id_column: Optional[str] = None
     array: Optional[str] = None
     force: bool = False
+    label_column: str = "label"
+    labels_id_column: str = "id"
 
 
 class Progress:
@@ -86,8 +88,8 @@ def run(settings: Settings) -> dict:
     _check_device(settings)
     progress, timings, started = Progress(), {}, time.perf_counter()
     embeddings = io.read_embeddings(settings.embeddings, array=settings.array, id_column=settings.id_column)
-    texts, ids, matched_by = io.match(embeddings, io.read_labels(settings.labels), settings.labels)
-    y, names = io.encode(texts, settings.labels)
+    texts, ids, matched_by = io.match(embeddings, io.read_labels(settings.labels, settings.label_column, settings.labels_id_column), settings.labels)
+    y, names = io.encode(texts, settings.labels, settings.label_column)
     n, d = embeddings.x.shape
     timings["read"] = time.perf_counter() - started
     if settings.neighbors is not None and settings.neighbors >= n:
