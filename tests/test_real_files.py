@@ -143,3 +143,17 @@ def test_a_tab_separated_text_file_is_read_by_words_not_by_their_punctuation(tmp
     assert data.vocab == 1 + len({"great", "movie", "!", ",", "truly", "dull", ".", "and", "long"})
     assert data.x[0, 0] == data.x[1, 0] and data.x[2, 0] == data.x[3, 0]  # "Great" is "great", "Dull." is "dull"
     assert list(data.labels) == [1, 1, 0, -1] and data.items == ["1", "2", "3", "4"]
+
+
+def test_a_16_bit_scan_keeps_its_contrast(tmp_path):
+    from PIL import Image
+
+    for name, vertical in (("normal", False), ("finding", True)):
+        (tmp_path / "scans" / name).mkdir(parents=True)
+        for i in range(3):
+            scan = (1000 + bars(vertical, i + 1).astype(np.uint16) // 255 * 3000).astype(np.uint16)  # 12-bit values
+            Image.fromarray(scan).save(tmp_path / "scans" / name / f"{i}.png")
+    assert Image.open(tmp_path / "scans" / "normal" / "0.png").mode.startswith("I")
+    data = lpdata.image_folder(str(tmp_path / "scans"), size=8)
+    assert data.x.shape[1] == 1 and data.x.min() == 0.0 and data.x.max() == 1.0
+    assert 0.05 < float(data.x.mean()) < 0.95  # not clipped to white

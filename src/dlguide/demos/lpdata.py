@@ -124,7 +124,7 @@ def image_folder(root: str, size: int) -> Data:
         try:
             with Image.open(path) as picture:
                 upright = ImageOps.exif_transpose(picture)  # a phone's photo as it is shown, not as it is stored
-                pictures.append(np.asarray(upright.convert("RGB").resize((size, size)), dtype=np.float32) / 255.0)
+                pictures.append(np.asarray(_rgb(upright).resize((size, size)), dtype=np.float32) / 255.0)
             kept.append((path, name))
         except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as exc:
             unreadable.append(f"{path.relative_to(root_path).as_posix()} ({exc})")
@@ -144,6 +144,19 @@ def image_folder(root: str, size: int) -> Data:
     items = [path.relative_to(root_path).as_posix() for path, _ in kept]
     return Data(np.ascontiguousarray(arrays), labels, classes, f"folder {root}", items=items, item_header="path",
                 inputs=[str(root_path)], notes=notes)
+
+
+def _rgb(picture):
+    """An 8-bit RGB picture. 16-bit and float greys (X-rays, microscopy) are stretched over their own range:
+    PIL's own conversion clips them at 255, and a 12-bit scan would come out white."""
+    from PIL import Image
+
+    if picture.mode.startswith(("I", "F")):
+        grey = np.asarray(picture, dtype=np.float32)
+        low, high = float(grey.min()), float(grey.max())
+        grey = (grey - low) / (high - low or 1.0) * 255.0
+        picture = Image.fromarray(grey.round().astype(np.uint8))
+    return picture.convert("RGB")
 
 
 def torchvision_dataset(name: str, root: str, download: bool, n: int, seed: int, size: int) -> Data:
