@@ -94,10 +94,11 @@ OWN_DATA = {
     "images": _FOLDER,
     "text": _CSV.replace("{columns}", "a `text` column").replace("{id}", "id").replace(
         "{example}", "    id,text,label\n    a1,I love machine learning,positive\n    a2,I hate bugs in code,negative\n    a3,AI is the future,"),
-    "table": _CSV.replace("{columns}", "numeric columns").replace("{id}", "name").replace(
-        "{example}", "    name,alcohol,acidity,label\n    w1,13.2,2.1,red\n    w2,12.4,1.1,white\n    w3,12.9,1.8,"),
-    "graph": """A node table (first column the node id, a `label` column whose empty cells are unlabeled, numeric
-feature columns) and an edge list (two node ids a line):
+    "table": _CSV.replace("{columns}", "columns of numbers or categories (empty cells are filled, other columns left "
+                          "out; `lptable.py` says how, and the report notes it)").replace("{id}", "name").replace(
+        "{example}", "    name,alcohol,acidity,region,label\n    w1,13.2,2.1,north,red\n    w2,12.4,,south,white\n    w3,12.9,1.8,north,"),
+    "graph": """A node table (first column the node id, a `label` column whose empty cells are unlabeled, feature
+columns of numbers or categories) and an edge list (two node ids a line):
 
     nodes.csv: id,label,f1,f2   ann,red,0.1,2.0   bob,,0.3,1.5 ...      edges.txt: ann bob ...
     python demo.py --nodes nodes.csv --edges edges.txt --output predictions.csv{options}""",
