@@ -157,3 +157,19 @@ def test_a_16_bit_scan_keeps_its_contrast(tmp_path):
     data = lpdata.image_folder(str(tmp_path / "scans"), size=8)
     assert data.x.shape[1] == 1 and data.x.min() == 0.0 and data.x.max() == 1.0
     assert 0.05 < float(data.x.mean()) < 0.95  # not clipped to white
+
+
+def test_a_workbook_is_refused_by_what_it_is_and_excel_unicode_text_is_read(demo_cli, tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "sales.xlsx", "w") as book:  # what an .xlsx is: a zip of XML parts
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    code, out, err = demo_cli("run-demo", "mlp", "--data", tmp_path / "sales.xlsx", "--device", "cpu")
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert "a spreadsheet workbook, not a CSV; save the sheet as CSV" in err
+    lines = ["size\tshape\tlabel"] + [f"{i % 2 + 0.1 * i}\t{'round' if i % 2 else 'flat'}\t{'ab'[i % 2] if i < 16 else ''}"
+                                      for i in range(20)]
+    (tmp_path / "unicode.txt").write_bytes("\r\n".join(lines).encode("utf-16"))  # Excel's "Unicode text": a BOM, tabs
+    table = lpdata.table_csv(str(tmp_path / "unicode.txt"), "label")
+    assert table.x.shape == (20, 3) and list(table.labels[:4]) == [0, 1, 0, 1] and table.classes == ["a", "b"]
+    assert f"{tmp_path / 'unicode.txt'}: read as UTF-16" in table.notes

@@ -1,6 +1,6 @@
 """A user's CSV the way tables really come: its separator, its encoding, and its columns as numbers.
 
-A file is read as UTF-8, or as Windows-1252 where it is not (a spreadsheet saved on Windows), and split by
+A file is read as UTF-8, UTF-16 after its mark, or Windows-1252 (a spreadsheet saved on Windows), and split by
 the separator (comma, semicolon, tab or bar) that gives its first lines one width; where it is not a comma,
 "3,5" is the number 3.5. Real CSVs (a Kaggle download, an export from a spreadsheet or a database) mix columns of numbers with
 columns of categories ("male", "S", "Premium"), leave cells empty or write "NA" or "?" in them, and carry
@@ -100,12 +100,26 @@ def encode(header: list, rows: list, columns: list, id_hint: bool = True, decima
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
 
 
+WORKBOOK = "a spreadsheet workbook, not a CSV; save the sheet as CSV (in Excel: File > Save As > CSV UTF-8) and pass that"
+NOT_TEXT = {b"PK\x03\x04": WORKBOOK, b"\xd0\xcf\x11\xe0": WORKBOOK,
+            b"PAR1": "a Parquet file, not a CSV; write it out as one (pandas: pd.read_parquet(path).to_csv('data.csv', index=False))"}
+
+
 def text_of(source: Path) -> tuple:
-    """The file's text: UTF-8 (a byte-order mark is dropped), else Windows-1252, as spreadsheets on Windows save."""
+    """The file's text: UTF-8 (a byte-order mark is dropped), UTF-16 where it starts with its mark (Excel's
+    "Unicode text"), else Windows-1252, as spreadsheets on Windows save. A workbook or another binary file
+    is refused by what it is, with how to make a CSV of it."""
     try:
         raw = source.read_bytes()
     except OSError as exc:
         raise DemoError("data", f"{source}: cannot read ({exc.strerror or exc})") from exc
+    for magic, what in NOT_TEXT.items():
+        if raw.startswith(magic):
+            raise DemoError("data", f"{source}: {what}")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace"), [f"{source}: read as UTF-16"]
+    if b"\x00" in raw[:4096]:
+        raise DemoError("data", f"{source}: a binary file, not a CSV (text, one row per line)")
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError:
