@@ -1,10 +1,10 @@
 """A user's CSV the way tables really come: its separator, its encoding, and its columns as numbers.
 
-A file is read as UTF-8, UTF-16 after its mark, or Windows-1252 (a spreadsheet saved on Windows), and split by
-the separator (comma, semicolon, tab or bar) that gives its first lines one width; where it is not a comma,
-"3,5" is the number 3.5. Real CSVs (a Kaggle download, an export from a spreadsheet or a database) mix columns of numbers with
-columns of categories ("male", "S", "Premium"), leave cells empty or write "NA" or "?" in them, and carry
-columns that are neither (names, tickets, free text). Each column is read by what its cells hold:
+A file is read as UTF-8, UTF-16 after its mark, or Windows-1252 (a spreadsheet saved on Windows), and split
+by the separator (comma, semicolon, tab or bar) that gives its first lines one width; where it is not a
+comma, "3,5" is the number 3.5. Real CSVs (a Kaggle download, an export from a spreadsheet or a database)
+mix columns of numbers with columns of categories ("male", "S", "Premium"), leave cells empty or write "NA"
+or "?" in them, and carry columns that are neither (names, tickets, free text). Each column is read by what its cells hold:
 
 - every cell that is not missing is a number: the column as it is; missing cells take the column's median
   and a 0/1 column "NAME missing" says which they were (whether a value is missing is often evidence);
@@ -57,44 +57,48 @@ def encode(header: list, rows: list, columns: list, id_hint: bool = True, decima
     for name in columns:
         at = header.index(name)
         cells = [row[at].strip() for row in rows]
-        missing = [c.lower() in MISSING for c in cells]
-        filled = [c for c, m in zip(cells, missing) if not m]
+        missing = [cell.lower() in MISSING for cell in cells]
+        filled = [cell for cell, gap in zip(cells, missing) if not gap]
+        numbers = [None if gap else _number(cell, decimal_comma) for cell, gap in zip(cells, missing)]
+        words = [cell for cell, gap, value in zip(cells, missing, numbers) if not gap and value is None]
+        distinct = sorted(set(filled))
         if not filled:
             notes.append(f"column '{name}' has no values: left out")
-            continue
-        numbers = [_number(c, decimal_comma) for c in cells]
-        words = sorted({c for c, m, v in zip(cells, missing, numbers) if not m and v is None})
-        strays = sum(1 for c, m, v in zip(cells, missing, numbers) if not m and v is None)
-        distinct = sorted(set(filled))
-        if strays and strays > STRAY_SHARE * len(filled) and len(distinct) <= min(MAX_CATEGORIES, len(filled) // 2):
-            parts.append(np.array([[c == value for value in distinct] for c in cells], dtype=np.float32))
-            names += [f"{name}={value}" for value in distinct]
-            empty = sum(missing)
-            notes.append(f"column '{name}': {_count('category', len(distinct), 'categories')} ({', '.join(distinct[:5])}"
-                         f"{', ...' if len(distinct) > 5 else ''}), one 0/1 column each"
-                         + (f"; {_count('empty cell', empty)} in none of them" if empty else ""))
-            continue
-        if strays > STRAY_SHARE * len(filled):
-            why = (f"{len(distinct)} different values in {len(filled)} filled cells" if len(distinct) > 1
-                   else "a single value")
+        elif len(words) <= STRAY_SHARE * len(filled):
+            _numbers(name, numbers, words, parts, names, notes)
+        elif len(distinct) <= min(MAX_CATEGORIES, len(filled) // 2):
+            _categories(name, cells, distinct, sum(missing), parts, names, notes)
+        else:
+            why = f"{len(distinct)} different values in {len(filled)} filled cells" if len(distinct) > 1 else "a single value"
             hint = "; if it names the rows, pass it as --id-column" if id_hint and len(distinct) == len(filled) else ""
             notes.append(f"column '{name}' left out: neither numbers nor a few categories ({why}){hint}")
-            continue
-        values = [v if v is not None and not m else None for v, m in zip(numbers, missing)]
-        known = [v for v in values if v is not None]
-        median = float(np.median(known))
-        parts.append(np.array([[median if v is None else v] for v in values], dtype=np.float32))
-        names.append(name)
-        gaps = sum(v is None for v in values)
-        if gaps:
-            parts.append(np.array([[float(v is None)] for v in values], dtype=np.float32))
-            names.append(f"{name} missing")
-            shown = f" (and {_count('word', strays)} read as missing: {', '.join(repr(w) for w in words[:3])})" if strays else ""
-            notes.append(f"column '{name}': {_count('missing cell', gaps)} of {len(cells)} filled with its median, "
-                         f"{median:g}, and marked in a column '{name} missing'{shown}")
     if not parts:
         return np.zeros((len(rows), 0), dtype=np.float32), names, notes
     return np.concatenate(parts, axis=1), names, notes
+
+
+def _numbers(name: str, numbers: list, words: list, parts: list, names: list, notes: list) -> None:
+    """A column of numbers; its gaps (and stray words) take its median and are marked in a column beside it."""
+    median = float(np.median([v for v in numbers if v is not None]))
+    parts.append(np.array([[median if v is None else v] for v in numbers], dtype=np.float32))
+    names.append(name)
+    gaps = sum(v is None for v in numbers)
+    if gaps:
+        parts.append(np.array([[float(v is None)] for v in numbers], dtype=np.float32))
+        names.append(f"{name} missing")
+        strays = sorted(set(words))
+        shown = f" (and {_count('word', len(words))} read as missing: {', '.join(map(repr, strays[:3]))})" if words else ""
+        notes.append(f"column '{name}': {_count('missing cell', gaps)} of {len(numbers)} filled with its median, "
+                     f"{median:g}, and marked in a column '{name} missing'{shown}")
+
+
+def _categories(name: str, cells: list, distinct: list, empty: int, parts: list, names: list, notes: list) -> None:
+    """A column of a few categories: one 0/1 column each; an empty cell is in none of them."""
+    parts.append(np.array([[cell == value for value in distinct] for cell in cells], dtype=np.float32))
+    names += [f"{name}={value}" for value in distinct]
+    shown = ", ".join(distinct[:5]) + (", ..." if len(distinct) > 5 else "")
+    notes.append(f"column '{name}': {_count('category', len(distinct), 'categories')} ({shown}), one 0/1 column each"
+                 + (f"; {_count('empty cell', empty)} in none of them" if empty else ""))
 
 
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
