@@ -6,11 +6,10 @@ for the user's own files, each item's own name (its path under the folder, its i
 that predictions can be traced back. Defaults need no download: scikit-learn's digits, wine and
 breast-cancer sets, sequences whose class depends on the order of two markers across a long gap, and a
 stochastic block model whose node features alone are too noisy to classify. Real data sit behind
-options: an image folder, a torchvision dataset, a CSV, an edge list with a node table. A CSV may be
-separated by commas, semicolons, tabs or bars and saved as UTF-8 or Windows-1252; its columns of categories
-and its empty cells are read by ``lptable``. A user's files are checked before any model trains: a file
-where a folder is expected (or the reverse), an empty file, uneven rows, fewer than two classes - each named
-by row and column.
+options: an image folder, a torchvision dataset, a CSV, an edge list with a node table. How a CSV is
+separated and encoded, and how its columns of categories and its empty cells become numbers, is
+``lptable``'s job. A user's files are checked before any model trains: a file where a folder is expected
+(or the reverse), an empty file, uneven rows, fewer than two classes - each named by row and column.
 
 It imports only numpy, scikit-learn, PIL, torch/torchvision (lazily) and the standard library, so a
 scaffolded demo can copy it next to ``demo.py``.
