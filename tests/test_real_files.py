@@ -10,12 +10,14 @@ import csv
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("torch", reason="the demos extra (torch, numpy, scikit-learn) is not installed")
 
 import numpy as np  # noqa: E402  (after the skip: a core install has no numpy)
 
-from dlguide.demos import lpdata, lptable  # noqa: E402
+from dlguide.demos import lpdata, lpkit, lptable  # noqa: E402
 from pictures import bars  # noqa: E402
 
 
@@ -173,3 +175,27 @@ def test_a_workbook_is_refused_by_what_it_is_and_excel_unicode_text_is_read(demo
     table = lpdata.table_csv(str(tmp_path / "unicode.txt"), "label")
     assert table.x.shape == (20, 3) and list(table.labels[:4]) == [0, 1, 0, 1] and table.classes == ["a", "b"]
     assert f"{tmp_path / 'unicode.txt'}: read as UTF-16" in table.notes
+
+
+CELLS = st.sampled_from(["1", "2.5", "-3", "1e3", "", "NA", "?", "nan", "inf", "red", "blue", "Ärger", "3,5", '"a,b"',
+                         "x" * 30, " ", "0", "1 000", "True", "🙂"])
+SEPARATORS = st.sampled_from([",", ";", "\t", "|"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(width=st.integers(1, 5), cells=st.lists(CELLS, max_size=60), separator=SEPARATORS,
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]), raw=st.binary(max_size=64))
+def test_any_table_reads_or_is_refused_in_one_line(tmp_path, width, cells, separator, encoding, raw):
+    """Whatever a table holds, it is read as numbers or refused with the demos' own error: never a traceback."""
+    rows = [["label"] + [f"c{k}" for k in range(width - 1)]]
+    rows += [cells[at:at + width] for at in range(0, len(cells), width)]
+    text = "\n".join(separator.join(row) for row in rows)
+    path = tmp_path / "any.csv"
+    for content in (text.encode(encoding, errors="replace"), raw):
+        path.write_bytes(content)
+        try:
+            data = lpdata.table_csv(str(path), "label")
+        except lpkit.DemoError as exc:
+            assert "\n" not in str(exc)
+            continue
+        assert data.x.dtype == np.float32 and len(data.x) == len(data.labels) and np.isfinite(data.x).all()
