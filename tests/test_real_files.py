@@ -96,6 +96,19 @@ def test_columns_become_numbers_by_what_their_cells_hold():
     assert any(note.startswith("column 'note' left out") and "--id-column" in note for note in notes)
 
 
+def test_dates_become_days_and_a_column_of_one_value_is_left_out():
+    header = ["laid", "site", "weight"]
+    rows = [["2007-11-09", "Anvers", "3.1"], ["2007-11-19", "Anvers", "3.4"], ["", "Anvers", "2.9"],
+            ["2008/1/8 12:00", "Anvers", "3.0"]]
+    x, names, notes = lptable.encode(header, rows, header)
+    assert names == ["laid", "laid missing", "weight"]
+    assert list(x[:, 0]) == [0.0, 10.0, 10.0, 60.5] and list(x[:, 1]) == [0, 0, 1, 0]  # the gap takes the median
+    assert "column 'laid': dates, read as days since 2007-11-09" in notes
+    assert "column 'site' holds one value (Anvers) in every row: left out, it tells no row from another" in notes
+    day_first, _, kept_as_words = lptable.encode(["when"], [["01/02/2020"], ["02/01/2020"], ["01/02/2020"], ["02/01/2020"]], ["when"])
+    assert day_first.shape == (4, 2) and "2 categories" in kept_as_words[0]  # 01/02: January or February? not a date
+
+
 def test_a_table_without_numbers_or_categories_is_one_line(demo_cli, tmp_path):
     (tmp_path / "names.csv").write_text("name,label\nAnn,x\nBob,y\nCem,\n")
     code, out, err = demo_cli("run-demo", "mlp", "--data", tmp_path / "names.csv", "--device", "cpu")

@@ -10,6 +10,8 @@ or "?" in them, and carry columns that are neither (names, tickets, free text). 
   and a 0/1 column "NAME missing" says which they were (whether a value is missing is often evidence);
 - a few distinct values (at most ``MAX_CATEGORIES``, and at most half its filled cells): one 0/1 column per
   value ("Sex=male"); a missing cell is a row of zeros;
+- dates written year first ("2007-11-09"): days since the first of them, as numbers;
+- one value in every row: left out, as it tells no row from another;
 - numbers with a few stray words ("unknown" in an age column, at most ``STRAY_SHARE`` of the cells): the
   words count as missing;
 - anything else (a name per row, free text), and a column with no value at all, is left out.
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 import csv
 import math
+import re
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +37,7 @@ except ImportError:  # run as a copied script next to lpkit.py
 
 MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-", "--", "missing", "#n/a"}
 MAX_CATEGORIES = 50
+DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 STRAY_SHARE = 0.05  # a column is still numbers when at most this share of its filled cells are words
 
 
@@ -44,6 +49,19 @@ def _number(cell: str, decimal_comma: bool = False):
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+def _day(cell: str):
+    """A date written year first ("2007-11-09", "2012/1/1", with or without a time), else None: day-first
+    and month-first dates ("01/02/2020") cannot be told apart, so they stay words."""
+    found = DATE.match(cell)
+    if not found:
+        return None
+    parts = [int(part) if part else 0 for part in found.groups()]
+    try:
+        return datetime(*parts)
+    except ValueError:  # the 30th of February
+        return None
 
 
 def _count(noun: str, n: int, plural: str = "") -> str:
@@ -62,8 +80,17 @@ def encode(header: list, rows: list, columns: list, id_hint: bool = True, decima
         numbers = [None if gap else _number(cell, decimal_comma) for cell, gap in zip(cells, missing)]
         words = [cell for cell, gap, value in zip(cells, missing, numbers) if not gap and value is None]
         distinct = sorted(set(filled))
+        days = [None if gap else _day(cell) for cell, gap in zip(cells, missing)]
         if not filled:
             notes.append(f"column '{name}' has no values: left out")
+        elif len(distinct) == 1 and not any(missing):
+            notes.append(f"column '{name}' holds one value ({distinct[0]}) in every row: left out, it tells no row from another")
+        elif not words:
+            _numbers(name, numbers, words, parts, names, notes)
+        elif all(day is not None for day, gap in zip(days, missing) if not gap):
+            first = min(d for d in days if d is not None)
+            notes.append(f"column '{name}': dates, read as days since {first.date().isoformat()}")
+            _numbers(name, [None if d is None else (d - first).total_seconds() / 86400 for d in days], [], parts, names, notes)
         elif len(words) <= STRAY_SHARE * len(filled):
             _numbers(name, numbers, words, parts, names, notes)
         elif len(distinct) <= min(MAX_CATEGORIES, len(filled) // 2):
