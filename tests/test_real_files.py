@@ -191,7 +191,7 @@ def test_a_workbook_is_refused_by_what_it_is_and_excel_unicode_text_is_read(demo
 
 
 CELLS = st.sampled_from(["1", "2.5", "-3", "1e3", "", "NA", "?", "nan", "inf", "red", "blue", "Ärger", "3,5", '"a,b"',
-                         "x" * 30, " ", "0", "1 000", "True", "🙂"])
+                         "x" * 30, " ", "0", "1 000", "True", "🙂", "2020-01-02", "2020/13/45 10:00", "1999-02-30"])
 SEPARATORS = st.sampled_from([",", ";", "\t", "|"])
 
 
