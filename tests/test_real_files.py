@@ -122,7 +122,8 @@ def test_a_node_table_with_a_category_column_feeds_the_graph_demo(demo_cli, tmp_
     rows = ["id;team;role;score"] + [f"n{i};{'ab'[i % 2] if i % 2 or i % 4 == 0 else ''};{'xy'[i % 2]};{i % 2},5"
                                      for i in range(24)]
     (tmp_path / "nodes.csv").write_text("\n".join(rows) + "\n")
-    (tmp_path / "edges.txt").write_text("\n".join(f"n{i} n{(i + 2) % 24}" for i in range(24)) + "\n")
+    edges = ["source;target;weight"] + [f"n{i};n{(i + 2) % 24};1.0" for i in range(24)]  # as a spreadsheet exports it
+    (tmp_path / "edges.txt").write_text("\n".join(edges) + "\n")
     code, out, err = demo_cli("run-demo", "gnn", "--nodes", tmp_path / "nodes.csv", "--edges", tmp_path / "edges.txt",
                               "--label-column", "team", "--device", "cpu", "--quick", "--json")
     assert code == 0, err

@@ -409,7 +409,7 @@ def graph_files(edges_path: str, nodes_path: str, label_column: str) -> Data:
         raise DemoError("data", f"{edges_path}: cannot read edge list ({exc})") from exc
     edges = []
     for number, line in enumerate(lines, 1):
-        parts = line.replace(",", " ").split()
+        parts = [part for part in re.split(r"[\s,;|]+", line.strip()) if part]  # spaces, tabs, commas, semicolons or bars
         if not parts or line.lstrip().startswith("#") or (number == 1 and parts[0] not in ids):
             continue  # blank, comment or header line
         if len(parts) < 2 or parts[0] not in ids or parts[1] not in ids:
