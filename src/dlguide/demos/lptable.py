@@ -64,6 +64,17 @@ def _day(cell: str):
         return None
 
 
+def _days(cells: list, missing: list):
+    """Each cell's date (None where missing) if every filled cell is one, else None."""
+    days = []
+    for cell, gap in zip(cells, missing):
+        day = None if gap else _day(cell)
+        if day is None and not gap:
+            return None
+        days.append(day)
+    return days
+
+
 def _count(noun: str, n: int, plural: str = "") -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
@@ -80,14 +91,13 @@ def encode(header: list, rows: list, columns: list, id_hint: bool = True, decima
         numbers = [None if gap else _number(cell, decimal_comma) for cell, gap in zip(cells, missing)]
         words = [cell for cell, gap, value in zip(cells, missing, numbers) if not gap and value is None]
         distinct = sorted(set(filled))
-        days = [None if gap else _day(cell) for cell, gap in zip(cells, missing)]
         if not filled:
             notes.append(f"column '{name}' has no values: left out")
         elif len(distinct) == 1 and not any(missing):
             notes.append(f"column '{name}' holds one value ({distinct[0]}) in every row: left out, it tells no row from another")
         elif not words:
             _numbers(name, numbers, words, parts, names, notes)
-        elif all(day is not None for day, gap in zip(days, missing) if not gap):
+        elif (days := _days(cells, missing)) is not None:
             first = min(d for d in days if d is not None)
             notes.append(f"column '{name}': dates, read as days since {first.date().isoformat()}")
             _numbers(name, [None if d is None else (d - first).total_seconds() / 86400 for d in days], [], parts, names, notes)
@@ -106,12 +116,14 @@ def encode(header: list, rows: list, columns: list, id_hint: bool = True, decima
 
 def _numbers(name: str, numbers: list, words: list, parts: list, names: list, notes: list) -> None:
     """A column of numbers; its gaps (and stray words) take its median and are marked in a column beside it."""
-    median = float(np.median([v for v in numbers if v is not None]))
-    parts.append(np.array([[median if v is None else v] for v in numbers], dtype=np.float32))
+    values = np.array([np.nan if v is None else v for v in numbers], dtype=np.float64)  # no number is NaN
+    gap = np.isnan(values)
+    median = float(np.median(values[~gap]))
+    parts.append(np.where(gap, median, values).astype(np.float32)[:, None])
     names.append(name)
-    gaps = sum(v is None for v in numbers)
+    gaps = int(gap.sum())
     if gaps:
-        parts.append(np.array([[float(v is None)] for v in numbers], dtype=np.float32))
+        parts.append(gap.astype(np.float32)[:, None])
         names.append(f"{name} missing")
         strays = sorted(set(words))
         shown = f" (and {_count('word', len(words))} read as missing: {', '.join(map(repr, strays[:3]))})" if words else ""
@@ -121,7 +133,9 @@ def _numbers(name: str, numbers: list, words: list, parts: list, names: list, no
 
 def _categories(name: str, cells: list, distinct: list, empty: int, parts: list, names: list, notes: list) -> None:
     """A column of a few categories: one 0/1 column each; an empty cell is in none of them."""
-    parts.append(np.array([[cell == value for value in distinct] for cell in cells], dtype=np.float32))
+    code = {value: k for k, value in enumerate(distinct)}
+    codes = np.array([code.get(cell, -1) for cell in cells])
+    parts.append((codes[:, None] == np.arange(len(distinct))).astype(np.float32))
     names += [f"{name}={value}" for value in distinct]
     shown = ", ".join(distinct[:5]) + (", ..." if len(distinct) > 5 else "")
     notes.append(f"column '{name}': {_count('category', len(distinct), 'categories')} ({shown}), one 0/1 column each"
