@@ -176,11 +176,16 @@ def main(argv=None) -> int:
         "|---|---|---|---|---|---|---|---|---|---|",
         *rows,
     ]) + "\n"
+    write_result("own_data.md", text)
+    return 0
+
+
+def write_result(name: str, text: str) -> None:
+    """Write ``benchmarks/results/NAME`` and show it."""
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "own_data.md").write_text(text, encoding="utf-8")
+    (out / name).write_text(text, encoding="utf-8")
     print(text)
-    return 0
 
 
 if __name__ == "__main__":

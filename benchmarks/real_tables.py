@@ -124,10 +124,7 @@ def main(argv=None) -> int:
         "|---|---|---|---|---|---|---|---|",
         *lines, "", "What the demo made of each table's columns (its notes, seed 0):", "", *notes,
     ]) + "\n"
-    out = Path(__file__).resolve().parent / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "real_tables.md").write_text(text, encoding="utf-8")
-    print(text)
+    own_data.write_result("real_tables.md", text)
     return 0
 
 
