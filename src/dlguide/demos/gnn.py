@@ -8,7 +8,7 @@ Averaging over neighbours cancels the noise: that is the inductive bias that pro
 features misses. Pure torch, with a sparse normalised adjacency (no networkx, no torch_geometric).
 
 Real data: ``--edges FILE`` (two node ids a line, or a CSV of two columns) with ``--nodes FILE.csv``
-(first column the node id, a label column whose empty cells are unlabeled, numeric feature columns).
+(first column the node id, a label column whose empty cells are unlabeled, feature columns of numbers or categories).
 
     python demo.py --quick
 """

@@ -364,7 +364,7 @@ def table(name: str, n: int, seed: int) -> Data:
 
 
 def table_csv(path: str, label_column: str, id_column: Optional[str] = None) -> Data:
-    """Numeric feature columns and a label column (empty cells: unlabeled) from a CSV."""
+    """Feature columns (numbers, categories, dates: ``lptable``) and a label column (empty cells: unlabeled) from a CSV."""
     table_ = read_table(path, label_column, id_column)
     columns = [c for c in table_.header if c not in (label_column, id_column)]
     if not columns:
@@ -394,8 +394,8 @@ def block_model(n: int, seed: int, classes: int = 5, degree_in: float = 8.0, deg
 
 
 def graph_files(edges_path: str, nodes_path: str, label_column: str) -> Data:
-    """A node table CSV (id, label, numeric features...) and an edge list (two node ids a line)."""
-    text, _ = lptable.text_of(_file(nodes_path, "--nodes", "a CSV node table: id, label, numeric features"))
+    """A node table CSV (id, label, features...) and an edge list (two node ids a line)."""
+    text, _ = lptable.text_of(_file(nodes_path, "--nodes", "a CSV node table: id, label, feature columns"))
     id_column = next(csv.reader(text.splitlines()[:1], delimiter=lptable.delimiter_of(text)), [""])[0].strip() or None
     if id_column == label_column:
         raise DemoError("data", f"{nodes_path}: the first column must be the node id, not the label column '{label_column}'")
