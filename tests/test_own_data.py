@@ -273,7 +273,8 @@ BAD_CSVS = [
     ("empty.csv", "", "empty.csv: the file is empty; expected a header row with a 'label' column"),
     ("header.csv", "a,label\n", "header.csv: the file has a header but no rows"),
     ("one.csv", "a,label\n1,cat\n2,cat\n3,\n", "one.csv: the 'label' column gives only one class ('cat'); label items of at least two classes"),
-    ("nolabel.csv", "a,b\n1,2\n", "nolabel.csv: no 'label' column in the header (a, b); name the label column with --label-column"),
+    ("nolabel.csv", "a,b\n1,2\n", "nolabel.csv: no 'label' column in the header (a, b); name yours with --label-column"),
+    ("species.csv", "a,Species\n1,x\n", "species.csv: no 'label' column in the header (a, Species); did you mean --label-column Species?"),
 ]
 
 

@@ -258,7 +258,8 @@ def read_table(path: str, label_column: str, id_column: Optional[str] = None, wh
     header = [cell.strip() for cell in lines[0]]
     rows = lines[1:]
     if label_column not in header:
-        raise DemoError("data", f"{path}: no '{label_column}' column in the header ({', '.join(header)}); name the label column with --label-column")
+        raise DemoError("data", f"{path}: no '{label_column}' column in the header ({', '.join(header)}); "
+                                f"{lptable.label_hint(header, label_column)}")
     if id_column is not None and id_column not in header:
         raise DemoError("data", f"{path}: no '{id_column}' column in the header ({', '.join(header)}) for --id-column")
     if len(set(header)) != len(header):

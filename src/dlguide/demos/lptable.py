@@ -143,6 +143,13 @@ def _categories(name: str, cells: list, distinct: list, empty: int, parts: list,
 
 
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+LABEL_NAMES = ("label", "labels", "class", "category", "target", "y", "tag", "outcome", "species", "sentiment")
+
+
+def label_hint(columns: list, asked: str) -> str:
+    """How to name the label column when ``asked`` is not in ``columns``: a did-you-mean where one is likely."""
+    likely = next((c for c in columns if c.lower() in LABEL_NAMES and c != asked), None)
+    return f"did you mean --label-column {likely}?" if likely else "name yours with --label-column"
 
 
 WORKBOOK = "a spreadsheet workbook, not a CSV; save the sheet as CSV (in Excel: File > Save As > CSV UTF-8) and pass that"

@@ -157,9 +157,6 @@ def _id_index(first: list, id_column: Optional[str], header: Optional[list], pat
     raise UsageError(f"--id-column {id_column!r} is neither a column of {path} ({', '.join(first[:8])}) nor a number from 1 to {len(first)}")
 
 
-LABEL_NAMES = ("label", "labels", "class", "category", "target", "y", "tag", "species", "sentiment")
-
-
 def read_labels(path: Path, label_column: str = "label", id_column: str = "id") -> Labels:
     """A CSV with a ``label_column`` (empty = unknown) and an optional ``id_column``; commas, semicolons, tabs
     or bars, UTF-8 or Windows-1252 (as ``dlguide.demos.lptable`` reads a table)."""
@@ -178,9 +175,8 @@ def read_labels(path: Path, label_column: str = "label", id_column: str = "id") 
         raise DataError(f"labels file {path} is empty; it needs a header with a '{label_column}' column")
     reader.fieldnames = columns
     if label_column not in columns:
-        likely = next((c for c in columns if c.lower() in LABEL_NAMES and c != label_column), None)
-        hint = f"; did you mean --label-column {likely}?" if likely else "; name yours with --label-column"
-        raise DataError(f"labels file {path} has no '{label_column}' column (its columns: {', '.join(columns)}){hint}")
+        raise DataError(f"labels file {path} has no '{label_column}' column (its columns: {', '.join(columns)}); "
+                        f"{lptable.label_hint(columns, label_column)}")
     if id_column not in columns and id_column != "id":
         raise DataError(f"labels file {path} has no '{id_column}' column for --labels-id-column (its columns: {', '.join(columns)})")
     rows = list(reader)
