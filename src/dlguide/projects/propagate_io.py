@@ -159,7 +159,7 @@ def _id_index(first: list, id_column: Optional[str], header: Optional[list], pat
 
 def read_labels(path: Path, label_column: str = "label", id_column: str = "id") -> Labels:
     """A CSV with a ``label_column`` (empty = unknown) and an optional ``id_column``; commas, semicolons, tabs
-    or bars, UTF-8 or Windows-1252 (as ``dlguide.demos.lptable`` reads a table)."""
+    or bars, in the encodings ``dlguide.demos.lptable`` reads (a workbook is refused by what it is)."""
     from dlguide.demos import lptable
     from dlguide.demos.lpkit import DemoError
 
@@ -168,7 +168,7 @@ def read_labels(path: Path, label_column: str = "label", id_column: str = "id") 
     try:
         text, _ = lptable.text_of(path)
     except DemoError as exc:
-        raise DataError(str(exc)) from None
+        raise DataError(exc.message) from None
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=lptable.delimiter_of(text))
     columns = [c.strip() for c in reader.fieldnames or []]
     if not columns:
