@@ -213,3 +213,25 @@ def test_any_table_reads_or_is_refused_in_one_line(tmp_path, width, cells, separ
             assert "\n" not in str(exc)
             continue
         assert data.x.dtype == np.float32 and len(data.x) == len(data.labels) and np.isfinite(data.x).all()
+
+
+def test_a_downloaded_set_split_into_train_valid_and_test_is_one_set(tmp_path):
+    from PIL import Image
+
+    root = tmp_path / "currency"
+    for split, count in (("train", 4), ("valid", 2)):
+        for name, vertical in (("five", False), ("ten", True)):
+            (root / split / name).mkdir(parents=True)
+            for i in range(count):
+                Image.fromarray(bars(vertical, i + 1)).save(root / split / name / f"{i}.png")
+    (root / "test" / "images").mkdir(parents=True)  # the test split without labels, as competitions give it
+    for i in range(3):
+        Image.fromarray(bars(i % 2 == 1, i + 2)).save(root / "test" / "images" / f"t{i}.png")
+    Image.fromarray(bars(True, 3)).save(root / "test" / "loose.png")
+    data = lpdata.image_folder(str(root), size=8)
+    assert data.classes == ["five", "ten"]  # not "train", "valid" and "test"
+    assert len(data.items) == 16 and int((data.labels >= 0).sum()) == 12
+    assert {data.items[k] for k in np.flatnonzero(data.labels < 0)} == {"test/images/t0.png", "test/images/t1.png",
+                                                                         "test/images/t2.png", "test/loose.png"}
+    assert "test/images/ is a class in no other split: read as unlabeled" in data.notes
+    assert any(note.startswith("read test/, train/, valid/ as parts of one set") for note in data.notes)

@@ -28,15 +28,12 @@ from typing import Optional
 import numpy as np
 
 try:
-    from . import lptable
+    from . import lpimages, lptable
     from .lpkit import DemoError
 except ImportError:  # run as a copied script next to lpkit.py
+    import lpimages
     import lptable
     from lpkit import DemoError
-
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
-UNLABELED = "unlabeled"
-UNLABELED_NAMES = {"unlabeled", "unlabelled"}  # either spelling, any case
 
 
 @dataclass
@@ -96,38 +93,30 @@ def _file(path: str, what: str, wants: str) -> Path:
 
 
 def image_folder(root: str, size: int) -> Data:
-    """Images from ``root/<class>/**`` (and ``root/unlabeled/**``, label -1), resized to size x size.
+    """Images from a folder of class folders (``lpimages`` says which image is whose), resized to size x size.
 
-    Every image keeps its path under ``root`` as its name, subfolders of a class folder included; files
-    that are not images, and images that cannot be read (a truncated download), are left out and named in
-    the notes, never silently. "unlabelled/" is the same folder as "unlabeled/".
+    Every image keeps its path under ``root`` as its name; files that are not images, and images that cannot
+    be read (a truncated download), are left out and named in the notes, never silently.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import UnidentifiedImageError
 
-    wants = f"one subfolder per class, plus an optional '{UNLABELED}/'"
+    wants = f"one subfolder per class, plus an optional '{lpimages.UNLABELED}/'"
     root_path = _folder(root, "--data", wants)
-    folders = sorted(p for p in root_path.iterdir() if p.is_dir() and not p.name.startswith("."))
-    folders.sort(key=lambda p: p.name.lower() in UNLABELED_NAMES)  # classes first, then the unlabeled
-    notes, entries, skipped, unreadable = [], [], [], []
-    for folder in folders:
-        name = UNLABELED if folder.name.lower() in UNLABELED_NAMES else folder.name
-        files = sorted(p for p in folder.rglob("*") if p.is_file()
-                       and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-        images = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
-        skipped += [p for p in files if p.suffix.lower() not in IMAGE_SUFFIXES]
-        if not images and name != UNLABELED:
+    notes, entries, skipped, unreadable, pictures, kept = [], [], [], [], [], []
+    for folder, name, deep in lpimages.class_folders(root_path, notes):
+        files = lpimages.files_in(folder, deep)
+        images = [p for p in files if p.suffix.lower() in lpimages.IMAGE_SUFFIXES]
+        skipped += [p for p in files if p.suffix.lower() not in lpimages.IMAGE_SUFFIXES]
+        if not images and name != lpimages.UNLABELED:
             notes.append(f"class folder '{folder.name}' holds no images; it is not a class of this run")
         entries += [(p, name) for p in images]
-    pictures, kept = [], []
     for path, name in entries:
         try:
-            with Image.open(path) as picture:
-                upright = ImageOps.exif_transpose(picture)  # a phone's photo as it is shown, not as it is stored
-                pictures.append(np.asarray(_rgb(upright).resize((size, size)), dtype=np.float32) / 255.0)
+            pictures.append(lpimages.pixels(path, size))
             kept.append((path, name))
         except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as exc:
             unreadable.append(f"{path.relative_to(root_path).as_posix()} ({exc})")
-    classes = sorted({name for _, name in kept if name != UNLABELED})
+    classes = sorted({name for _, name in kept if name != lpimages.UNLABELED})
     if len(classes) < 2:
         raise DemoError("data", f"--data {root}: found {len(classes)} class folder(s) with images; need at least 2 ({wants})")
     if skipped:
@@ -143,19 +132,6 @@ def image_folder(root: str, size: int) -> Data:
     items = [path.relative_to(root_path).as_posix() for path, _ in kept]
     return Data(np.ascontiguousarray(arrays), labels, classes, f"folder {root}", items=items, item_header="path",
                 inputs=[str(root_path)], notes=notes)
-
-
-def _rgb(picture):
-    """An 8-bit RGB picture. 16-bit and float greys (X-rays, microscopy) are stretched over their own range:
-    PIL's own conversion clips them at 255, and a 12-bit scan would come out white."""
-    from PIL import Image
-
-    if picture.mode.startswith(("I", "F")):
-        grey = np.asarray(picture, dtype=np.float32)
-        low, high = float(grey.min()), float(grey.max())
-        grey = (grey - low) / (high - low or 1.0) * 255.0
-        picture = Image.fromarray(grey.round().astype(np.uint8))
-    return picture.convert("RGB")
 
 
 def torchvision_dataset(name: str, root: str, download: bool, n: int, seed: int, size: int) -> Data:

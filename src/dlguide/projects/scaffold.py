@@ -1,7 +1,7 @@
 """Plan, then write, a standalone demo project for one family.
 
 The project is the family's demo file as ``demo.py``, the helper modules it imports (``lpkit.py``,
-``lpdata.py``, ``lptable.py``, ``lpresult.py``, ``lpplot.py``, ``lpfiles.py``, ``lpgraph.py``, ``lpknn.py``) copied unchanged, a README saying how to
+``lpdata.py``, ``lptable.py``, ``lpimages.py``, ``lpresult.py``, ``lpplot.py``, ``lpfiles.py``, ``lpgraph.py``, ``lpknn.py``) copied unchanged, a README saying how to
 run it, on its demo data and on the user's own folder or CSV, and what to change, and a
 ``requirements.txt`` with the torch pins of dlguide's ``constraints.txt``. It needs torch, torchvision,
 scikit-learn, numpy, pillow and matplotlib, never dlguide, and runs the very code ``dlguide run-demo`` runs.
@@ -20,7 +20,7 @@ from pathlib import Path
 from dlguide.errors import WriteFailed
 
 DEMOS_DIR = Path(__file__).resolve().parents[1] / "demos"
-HELPERS = ("lpkit.py", "lpdata.py", "lptable.py", "lpresult.py", "lpplot.py", "lpfiles.py", "lpgraph.py", "lpknn.py")
+HELPERS = ("lpkit.py", "lpdata.py", "lptable.py", "lpimages.py", "lpresult.py", "lpplot.py", "lpfiles.py", "lpgraph.py", "lpknn.py")
 # The pins dlguide itself installs with; a copy keeps them when constraints.txt is not shipped.
 FALLBACK_PINS = {"torch": "torch==2.14.1", "torchvision": "torchvision==0.29.1"}
 
