@@ -306,7 +306,12 @@ def test_duplicate_ids_and_a_missing_text_column_are_named(demo_cli, tmp_path):
     code, _, err = demo_cli("run-demo", "rnn", "--data", tmp_path / "dup.csv", "--id-column", "id", "--device", "cpu")
     assert code == 1 and "column 'id': id 'a' appears on rows 1 and 2; ids must be unique" in err
     code, _, err = demo_cli("run-demo", "transformer", "--data", tmp_path / "dup.csv", "--text-column", "words", "--device", "cpu")
-    assert code == 1 and "no 'words' column in the header (id, text, label); name it with --text-column" in err
+    assert code == 1 and "no 'words' column in the header (id, text, label); did you mean --text-column text?" in err
+    (tmp_path / "reviews.csv").write_text("id,review,stars\na,good film,5\nb,dull,1\n")
+    code, _, err = demo_cli("run-demo", "rnn", "--data", tmp_path / "reviews.csv", "--label-column", "stars", "--device", "cpu")
+    assert code == 1 and "no 'text' column in the header (id, review, stars); did you mean --text-column review?" in err
+    code, _, err = demo_cli("run-demo", "rnn", "--data", tmp_path / "reviews.csv", "--text-column", "review", "--device", "cpu")
+    assert code == 1 and "no 'label' column in the header (id, review, stars); name yours with --label-column" in err
 
 
 def _checksums(folder: Path) -> dict:

@@ -235,7 +235,7 @@ def read_table(path: str, label_column: str, id_column: Optional[str] = None, wh
     rows = lines[1:]
     if label_column not in header:
         raise DemoError("data", f"{path}: no '{label_column}' column in the header ({', '.join(header)}); "
-                                f"{lptable.label_hint(header, label_column)}")
+                                f"{lptable.column_hint(header, label_column)}")
     if id_column is not None and id_column not in header:
         raise DemoError("data", f"{path}: no '{id_column}' column in the header ({', '.join(header)}) for --id-column")
     if len(set(header)) != len(header):
@@ -301,7 +301,8 @@ def sequence_csv(path: str, text_column: str, label_column: str, id_column: Opti
     """Sequences from a CSV: the text column is split into words and punctuation (or characters when it has no spaces)."""
     table = read_table(path, label_column, id_column)
     if text_column not in table.header:
-        raise DemoError("data", f"{path}: no '{text_column}' column in the header ({', '.join(table.header)}); name it with --text-column")
+        raise DemoError("data", f"{path}: no '{text_column}' column in the header ({', '.join(table.header)}); "
+                                f"{lptable.column_hint(table.header, text_column, '--text-column')}")
     texts = table.column(text_column)
     # words and punctuation apart ("great!" is "great" and "!"); a column without spaces (DNA) by character
     split = (lambda s: re.findall(r"\w+|[^\w\s]", s.lower())) if any(" " in t.strip() for t in texts) else list

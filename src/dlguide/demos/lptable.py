@@ -143,13 +143,17 @@ def _categories(name: str, cells: list, distinct: list, empty: int, parts: list,
 
 
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
-LABEL_NAMES = ("label", "labels", "class", "category", "target", "y", "tag", "outcome", "species", "sentiment")
+LIKELY_NAMES = {  # what people call the column an option names, commonest first
+    "--label-column": ("label", "labels", "class", "category", "target", "y", "tag", "outcome", "species", "sentiment"),
+    "--text-column": ("text", "sentence", "review", "comment", "content", "tweet", "message", "body", "document",
+                      "sequence", "description", "title"),
+}
 
 
-def label_hint(columns: list, asked: str) -> str:
-    """How to name the label column when ``asked`` is not in ``columns``: a did-you-mean where one is likely."""
-    likely = next((c for c in columns if c.lower() in LABEL_NAMES and c != asked), None)
-    return f"did you mean --label-column {likely}?" if likely else "name yours with --label-column"
+def column_hint(columns: list, asked: str, option: str = "--label-column") -> str:
+    """How to name ``option``'s column when ``asked`` is not in ``columns``: a did-you-mean where one is likely."""
+    likely = next((c for name in LIKELY_NAMES[option] for c in columns if c.lower() == name and c != asked), None)
+    return f"did you mean {option} {likely}?" if likely else f"name yours with {option}"
 
 
 WORKBOOK = "a spreadsheet workbook, not a CSV; save the sheet as CSV (in Excel: File > Save As > CSV UTF-8) and pass that"

@@ -176,7 +176,7 @@ def read_labels(path: Path, label_column: str = "label", id_column: str = "id") 
     reader.fieldnames = columns
     if label_column not in columns:
         raise DataError(f"labels file {path} has no '{label_column}' column (its columns: {', '.join(columns)}); "
-                        f"{lptable.label_hint(columns, label_column)}")
+                        f"{lptable.column_hint(columns, label_column)}")
     if id_column not in columns and id_column != "id":
         raise DataError(f"labels file {path} has no '{id_column}' column for --labels-id-column (its columns: {', '.join(columns)})")
     rows = list(reader)
