@@ -235,3 +235,24 @@ def test_a_downloaded_set_split_into_train_valid_and_test_is_one_set(tmp_path):
                                                                          "test/images/t2.png", "test/loose.png"}
     assert "test/images/ is a class in no other split: read as unlabeled" in data.notes
     assert any(note.startswith("read test/, train/, valid/ as parts of one set") for note in data.notes)
+
+
+def test_reviews_with_a_large_vocabulary_are_compared_on_a_bag_of_words(demo_cli, tmp_path):
+    rng = np.random.default_rng(0)
+    words = [f"w{k}" for k in range(6000)]
+    with (tmp_path / "reviews.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["review", "stars"])
+        for i in range(300):
+            mood = ["great", "awful"][i % 2]
+            text = " ".join([mood, *rng.choice(words, size=int(rng.integers(40, 120)))])
+            writer.writerow([text, ["good", "bad"][i % 2] if i % 4 < 2 else ""])
+    data = lpdata.sequence_csv(str(tmp_path / "reviews.csv"), "review", "stars")
+    raw = lpdata.raw_sequences(data)
+    # one-hot by position would have been 300 x length x vocabulary numbers: here 300 x 4096 at most
+    assert data.vocab > 5000 and raw.shape == (300, lpdata.RAW_WORDS)
+    assert np.allclose(np.linalg.norm(raw, axis=1), 1.0)
+    code, out, err = demo_cli("run-demo", "rnn", "--data", tmp_path / "reviews.csv", "--text-column", "review",
+                              "--label-column", "stars", "--device", "cpu", "--quick", "--json")
+    assert code == 0, err
+    assert json.loads(out)["labels"]["used"] == 150

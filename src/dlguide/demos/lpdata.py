@@ -324,8 +324,29 @@ def load_sequences(args) -> Data:
 
 
 def one_hot(tokens: np.ndarray, vocab: int) -> np.ndarray:
-    """The raw input as propagation sees it: position-wise one-hot tokens, flattened to N x (L * V)."""
+    """Position-wise one-hot tokens, flattened to N x (L * V)."""
     return np.eye(vocab, dtype=np.float32)[tokens].reshape(len(tokens), -1)
+
+
+RAW_WORDS = 4096  # a user's text: the raw baseline counts its commonest words only
+
+
+def raw_sequences(data: Data) -> np.ndarray:
+    """The raw input propagation is compared on. The generated sequences: tokens position by position (their
+    class is an order). A user's text: how often each of its ``RAW_WORDS`` commonest words occurs, rows of
+    unit length; position by position it would need N x length x vocabulary numbers (gigabytes for a few
+    thousand reviews) and would match words only where they stand at the same place."""
+    if not data.own:
+        return one_hot(data.x, data.vocab)
+    frequency = np.bincount(data.x.ravel(), minlength=data.vocab)
+    frequency[0] = 0  # padding is not a word
+    kept = [t for t in np.argsort(-frequency, kind="stable")[:RAW_WORDS] if frequency[t]]
+    column = np.full(data.vocab, -1)
+    column[kept] = np.arange(len(kept))
+    rows, at = np.nonzero(column[data.x] >= 0)
+    counts = np.zeros((len(data.x), max(1, len(kept))), dtype=np.float32)
+    np.add.at(counts, (rows, column[data.x[rows, at]]), 1.0)
+    return counts / np.linalg.norm(counts, axis=1, keepdims=True).clip(min=1e-12)
 
 
 # -- tables of numbers ---------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ else:  # run as a copied script: the helpers sit next to this file
 # -- data --------------------------------------------------------------------------------------------
 
 # Both sequence demos read the same data: lpdata.load_sequences (a CSV with --data, else generated
-# sequences whose class is the order of two markers) and lpdata.one_hot for the raw baseline.
+# sequences whose class is the order of two markers) and lpdata.raw_sequences for the raw baseline.
 
 
 # -- model -------------------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def main(argv=None) -> dict:
     embeddings = fit(y_semi, timings)
 
     result = lpresult.evaluate(args, family="rnn", variant=args.cell, data=data, device=device, embeddings=embeddings,
-                               raw=lpdata.one_hot(data.x, data.vocab), y_semi=y_semi, timings=timings, refit=fit)
+                               raw=lpdata.raw_sequences(data), y_semi=y_semi, timings=timings, refit=fit)
     lpresult.report(result, args.json)
     return result
 
