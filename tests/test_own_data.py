@@ -274,6 +274,8 @@ BAD_CSVS = [
     ("header.csv", "a,label\n", "header.csv: the file has a header but no rows"),
     ("one.csv", "a,label\n1,cat\n2,cat\n3,\n", "one.csv: the 'label' column gives only one class ('cat'); label items of at least two classes"),
     ("nolabel.csv", "a,b\n1,2\n", "nolabel.csv: no 'label' column in the header (a, b); name yours with --label-column"),
+    ("headless.csv", "31336\t0\t1\t0\tNeural_Networks\n1061127\t1\t0\t0\tRule_Learning\n",
+     "headless.csv: the first line holds values (31336, 0, 1, 0, ...), not column names; add a header line naming the columns, one of them 'label'"),
     ("species.csv", "a,Species\n1,x\n", "species.csv: no 'label' column in the header (a, Species); did you mean --label-column Species?"),
 ]
 

@@ -233,9 +233,11 @@ def read_table(path: str, label_column: str, id_column: Optional[str] = None, wh
         raise DemoError("data", f"{path}: the file is empty; expected a header row with a '{label_column}' column, then one row per item")
     header = [cell.strip() for cell in lines[0]]
     rows = lines[1:]
-    if label_column not in header:
-        raise DemoError("data", f"{path}: no '{label_column}' column in the header ({', '.join(header)}); "
-                                f"{lptable.column_hint(header, label_column)}")
+    if label_column not in header:  # a file without a header (Cora's) is told apart from a misnamed column
+        why = (f"the first line holds values ({', '.join(header[:4])}, ...), not column names; add a header line naming "
+               f"the columns, one of them '{label_column}'" if lptable.looks_like_data(header) else
+               f"no '{label_column}' column in the header ({', '.join(header)}); {lptable.column_hint(header, label_column)}")
+        raise DemoError("data", f"{path}: {why}")
     if id_column is not None and id_column not in header:
         raise DemoError("data", f"{path}: no '{id_column}' column in the header ({', '.join(header)}) for --id-column")
     if len(set(header)) != len(header):

@@ -150,6 +150,11 @@ LIKELY_NAMES = {  # what people call the column an option names, commonest first
 }
 
 
+def looks_like_data(header: list) -> bool:
+    """A first line of numbers (half its cells or more) is a row of data, not a header: Cora's files have none."""
+    return sum(_number(cell) is not None for cell in header) * 2 >= len(header) > 1
+
+
 def column_hint(columns: list, asked: str, option: str = "--label-column") -> str:
     """How to name ``option``'s column when ``asked`` is not in ``columns``: a did-you-mean where one is likely."""
     likely = next((c for name in LIKELY_NAMES[option] for c in columns if c.lower() == name and c != asked), None)
