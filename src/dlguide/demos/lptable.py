@@ -4,20 +4,22 @@ A file is read as UTF-8, UTF-16 after its mark, or Windows-1252 (a spreadsheet s
 by the separator (comma, semicolon, tab or bar) that gives its first lines one width; where it is not a
 comma, "3,5" is the number 3.5. Real CSVs (a Kaggle download, an export from a spreadsheet or a database)
 mix columns of numbers with columns of categories ("male", "S", "Premium"), leave cells empty or write "NA"
-or "?" in them, and carry columns that are neither (names, tickets, free text). Each column is read by what its cells hold:
+or "?" in them, and carry columns that are neither (names, tickets, free text). Each column is read by what
+its cells hold, in this order:
 
+- no value at all, or one value in every row: left out, as it tells no row from another;
 - every cell that is not missing is a number: the column as it is; missing cells take the column's median
   and a 0/1 column "NAME missing" says which they were (whether a value is missing is often evidence);
+- dates written year first ("2007-11-09"): days since the first of them, as numbers;
+- numbers with a few stray words ("unknown" in an age column, at most ``STRAY_SHARE`` of the filled cells):
+  the words count as missing;
 - a few distinct values (at most ``MAX_CATEGORIES``, and at most half its filled cells): one 0/1 column per
   value ("Sex=male"); a missing cell is a row of zeros;
-- dates written year first ("2007-11-09"): days since the first of them, as numbers;
-- one value in every row: left out, as it tells no row from another;
-- numbers with a few stray words ("unknown" in an age column, at most ``STRAY_SHARE`` of the cells): the
-  words count as missing;
-- anything else (a name per row, free text), and a column with no value at all, is left out.
+- anything else (a name per row, free text) is left out.
 
 Every decision that is not "the column as it is" is one line of the run's notes, so nothing is dropped or
-filled silently. Imports only numpy, lpkit's error and the standard library: a scaffolded demo copies it unchanged.
+filled silently. Imports only numpy, lpkit's error and the standard library: a scaffolded demo copies it
+unchanged.
 """
 
 from __future__ import annotations
@@ -94,19 +96,22 @@ def encode(header: list, rows: list, columns: list, id_hint: bool = True, decima
         if not filled:
             notes.append(f"column '{name}' has no values: left out")
         elif len(distinct) == 1 and not any(missing):
-            notes.append(f"column '{name}' holds one value ({distinct[0]}) in every row: left out, it tells no row from another")
+            notes.append(f"column '{name}' holds one value ({distinct[0]}) in every row: left out, it tells no row "
+                         "from another")
         elif not words:
             _numbers(name, numbers, words, parts, names, notes)
         elif (days := _days(cells, missing)) is not None:
             first = min(d for d in days if d is not None)
             notes.append(f"column '{name}': dates, read as days since {first.date().isoformat()}")
-            _numbers(name, [None if d is None else (d - first).total_seconds() / 86400 for d in days], [], parts, names, notes)
+            since = [None if d is None else (d - first).total_seconds() / 86400 for d in days]
+            _numbers(name, since, [], parts, names, notes)
         elif len(words) <= STRAY_SHARE * len(filled):
             _numbers(name, numbers, words, parts, names, notes)
         elif len(distinct) <= min(MAX_CATEGORIES, len(filled) // 2):
             _categories(name, cells, distinct, sum(missing), parts, names, notes)
         else:
-            why = f"{len(distinct)} different values in {len(filled)} filled cells" if len(distinct) > 1 else "a single value"
+            why = (f"{len(distinct)} different values in {len(filled)} filled cells" if len(distinct) > 1
+                   else "a single value")
             hint = "; if it names the rows, pass it as --id-column" if id_hint and len(distinct) == len(filled) else ""
             notes.append(f"column '{name}' left out: neither numbers nor a few categories ({why}){hint}")
     if not parts:
