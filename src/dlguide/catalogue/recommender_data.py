@@ -164,20 +164,17 @@ def _attach_word_table(path: Path, questions: dict[str, Question], problems: lis
     """Give each question its columns of the encoder's word table, if the folder has one (it is optional).
     The table's bytes are read only by a run that reads a description (``dlguide.advisor.encoder_words``)."""
     from dlguide.rules.encoder_schema import EncoderWordsFile
-    from dlguide.rules.word_table import WordColumns, WordTable
+    from dlguide.rules.word_table import columns_for
 
     heads = _optional(path, EncoderWordsFile, problems, read_yaml, validate_model)
     if heads is None:
         return
-    table, start = WordTable(path.parent / heads.file, heads), 0
-    for question_id, head in heads.questions.items():
-        columns = WordColumns(table, start, head)
-        start += len(head.choices)
+    for question_id, columns in columns_for(path.parent / heads.file, heads).items():
         question = questions.get(question_id)
         if question is None or question.kind != "choice":
             problems.append(f"{path}: questions.{question_id}: no choice question with this id in {QUESTIONS_FILE}")
             continue
-        strangers = sorted(set(head.choices) - {choice.id for choice in question.choices})
+        strangers = sorted(set(columns.choices) - {choice.id for choice in question.choices})
         if strangers:
             problems.append(f"{path}: questions.{question_id}: choices {', '.join(strangers)} are not "
                             f"{question_id}'s; refit it with 'python benchmarks/encoder_words_fit.py'")

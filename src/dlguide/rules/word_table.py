@@ -28,3 +28,13 @@ class WordColumns:
     def __init__(self, table: WordTable, start: int, head) -> None:
         self.table, self.start = table, start
         self.choices, self.bias, self.scale = list(head.choices), list(head.bias), list(head.scale)
+
+
+def columns_for(path, heads) -> dict:
+    """Question id -> its ``WordColumns`` in the table at ``path``, whose heads (``encoder_words.yaml``) list
+    the questions in the table's order."""
+    table, start, columns = WordTable(path, heads), 0, {}
+    for question_id, head in heads.questions.items():
+        columns[question_id] = WordColumns(table, start, head)
+        start += len(head.choices)
+    return columns
