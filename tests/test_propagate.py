@@ -188,7 +188,10 @@ def test_a_labels_file_with_its_own_column_names_and_semicolons(cli, data):
     assert [r["label"] for r in rows] == [NAMES[c] for c in y]
     assert [r["given_label"] for r in rows[:11]] == ["cat"] + [""] * 9 + ["dog"]
     missing = cli("propagate", "emb.npy", "--labels", "l.csv", "--label-column", "species", "--labels-id-column", "name")
-    assert missing.code == 1 and "has no 'name' column for --labels-id-column (its columns: file, species)" in missing.stderr
+    assert missing.code == 2 and "has no 'name' column for --labels-id-column (its columns: file, species)" in missing.stderr
+    misnamed = cli("propagate", "emb.npy", "--labels", "l.csv", "--label-column", "Species")
+    assert misnamed.code == 2 and len(misnamed.stderr.strip().splitlines()) == 1
+    assert "has no 'Species' column (its columns: file, species); did you mean --label-column species?" in misnamed.stderr
 
 
 def test_labels_matched_by_id_must_name_known_items(cli, data):

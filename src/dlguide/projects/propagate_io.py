@@ -174,11 +174,13 @@ def read_labels(path: Path, label_column: str = "label", id_column: str = "id") 
     if not columns:
         raise DataError(f"labels file {path} is empty; it needs a header with a '{label_column}' column")
     reader.fieldnames = columns
-    if label_column not in columns:
-        raise DataError(f"labels file {path} has no '{label_column}' column (its columns: {', '.join(columns)}); "
-                        f"{lptable.column_hint(columns, label_column)}")
+    if label_column not in columns:  # the file's fault by default; a bad --label-column's (exit 2), as --id-column
+        wrong = DataError if label_column == "label" else UsageError
+        raise wrong(f"labels file {path} has no '{label_column}' column (its columns: {', '.join(columns)}); "
+                    f"{lptable.column_hint(columns, label_column)}")
     if id_column not in columns and id_column != "id":
-        raise DataError(f"labels file {path} has no '{id_column}' column for --labels-id-column (its columns: {', '.join(columns)})")
+        raise UsageError(f"labels file {path} has no '{id_column}' column for --labels-id-column (its columns: "
+                         f"{', '.join(columns)})")
     rows = list(reader)
     if not rows:
         raise DataError(f"labels file {path} has a header but no rows")
